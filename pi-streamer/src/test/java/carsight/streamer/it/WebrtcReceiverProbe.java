@@ -1,0 +1,315 @@
+package carsight.streamer.it;
+
+import carsight.protocol.signal.SignalCodec;
+import carsight.protocol.signal.SignalMessage;
+import carsight.protocol.timecode.FrameTimecode;
+import carsight.protocol.timecode.TimecodeWord;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCRtpCodecCapability;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCRtpTransceiverInit;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.RTCStats;
+import dev.onvoid.webrtc.RTCStatsType;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaType;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.I420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import org.glassfish.tyrus.client.ClientManager;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real libwebrtc receiver (webrtc-java) run as its own JVM inside a test namespace: it connects to a streamer over
+ * {@code /signal}, offers recvonly H.264, counts decoded frames, reads the frame timecode from the decoded luma and
+ * writes a JSON summary. Integration tests start it with {@code ip netns exec}.
+ *
+ * <p>Arguments: {@code URL TOKEN SECONDS OUTPUT.json [relay-only turn:URL user pass]}.
+ */
+public final class WebrtcReceiverProbe {
+
+    private final AtomicLong framesRendered = new AtomicLong();
+    private final AtomicLong framesWithTimecode = new AtomicLong();
+    private final List<Double> truthLatencyMs = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong firstFrameNanos = new AtomicLong();
+    private volatile int width;
+    private volatile int height;
+    private volatile String iceState = "new";
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final SignalCodec codec = new SignalCodec();
+
+    public static void main(String[] args) throws Exception {
+        int code = 1;
+        try {
+            code = new WebrtcReceiverProbe().run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(code); // libwebrtc's native threads are not daemon threads
+    }
+
+    private int run(String[] args) throws Exception {
+        URI base = URI.create(args[0]);
+        String token = args[1];
+        int seconds = Integer.parseInt(args[2]);
+        Path out = Path.of(args[3]);
+        boolean relayOnly = args.length > 4 && args[4].equals("relay-only");
+
+        HeadlessAudioDeviceModule audio = new HeadlessAudioDeviceModule();
+        PeerConnectionFactory factory = new PeerConnectionFactory(audio);
+        RTCConfiguration config = new RTCConfiguration();
+        if (relayOnly) {
+            RTCIceServer turn = new RTCIceServer();
+            turn.urls = List.of(args[5]);
+            turn.username = args[6];
+            turn.password = args[7];
+            config.iceServers = List.of(turn);
+            config.iceTransportPolicy = RTCIceTransportPolicy.RELAY;
+        }
+
+        CompletableFuture<Session> socket = new CompletableFuture<>();
+        CountDownLatch gotAnswer = new CountDownLatch(1);
+        RTCPeerConnection[] pcRef = new RTCPeerConnection[1];
+
+        PeerConnectionObserver observer = new PeerConnectionObserver() {
+            @Override
+            public void onIceCandidate(RTCIceCandidate candidate) {
+                socket.thenAccept(s -> send(s, new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex)));
+            }
+
+            @Override
+            public void onIceConnectionChange(RTCIceConnectionState state) {
+                iceState = state.name().toLowerCase();
+                note("ice " + iceState);
+            }
+
+            @Override
+            public void onTrack(RTCRtpTransceiver transceiver) {
+                if (transceiver.getReceiver().getTrack() instanceof VideoTrack video) {
+                    video.addSink(WebrtcReceiverProbe.this::onFrame);
+                    note("video track");
+                }
+            }
+        };
+        RTCPeerConnection pc = factory.createPeerConnection(config, observer);
+        pcRef[0] = pc;
+        CustomVideoSource dummySource = new CustomVideoSource();
+        VideoTrack dummy = factory.createVideoTrack("recv-placeholder", dummySource);
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
+        RTCRtpTransceiver transceiver = pc.addTransceiver(dummy, init);
+        List<RTCRtpCodecCapability> h264 = new ArrayList<>();
+        for (RTCRtpCodecCapability c : factory.getRtpReceiverCapabilities(MediaType.VIDEO).getCodecs()) {
+            if (c.getName().equalsIgnoreCase("H264") || c.getName().equalsIgnoreCase("rtx")) {
+                h264.add(c);
+            }
+        }
+        transceiver.setCodecPreferences(h264);
+
+        URI signal = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/signal?token=" + token);
+        ClientManager client = ClientManager.createClient();
+        long connectStart = System.nanoTime();
+        client.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig cfg) {
+                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onSignal(text, pcRef[0], gotAnswer));
+                socket.complete(session);
+            }
+
+            @Override
+            public void onClose(Session session, CloseReason reason) {
+                note("signal closed " + reason);
+            }
+        }, ClientEndpointConfig.Builder.create().build(), signal);
+
+        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
+        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription d) {
+                offer.complete(d);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                offer.completeExceptionally(new IllegalStateException(error));
+            }
+        });
+        RTCSessionDescription local = offer.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> setLocal = new CompletableFuture<>();
+        pc.setLocalDescription(local, observerOf(setLocal));
+        setLocal.get(10, TimeUnit.SECONDS);
+        send(socket.get(10, TimeUnit.SECONDS), new SignalMessage.Offer(local.sdp));
+        boolean answered = gotAnswer.await(20, TimeUnit.SECONDS);
+        note("answered " + answered);
+
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end && answered) {
+            Thread.sleep(200);
+        }
+        Map<String, Object> inbound = inboundStats(pc);
+        long first = firstFrameNanos.get();
+        StringBuilder json = new StringBuilder("{");
+        json.append("\"framesRendered\":").append(framesRendered.get());
+        json.append(",\"framesWithTimecode\":").append(framesWithTimecode.get());
+        json.append(",\"width\":").append(width).append(",\"height\":").append(height);
+        json.append(",\"firstFrameMs\":").append(first == 0 ? -1 : (first - connectStart) / 1_000_000);
+        json.append(",\"iceState\":\"").append(iceState).append('"');
+        json.append(",\"truthLatencyP50Ms\":").append(percentile(truthLatencyMs, 0.5));
+        for (String key : List.of("framesDecoded", "framesDropped", "nackCount", "pliCount", "packetsLost", "packetsReceived", "freezeCount")) {
+            Object v = inbound.get(key);
+            json.append(",\"").append(key).append("\":").append(v == null ? "null" : v.toString());
+        }
+        json.append(",\"log\":[");
+        synchronized (log) {
+            for (int i = 0; i < log.size(); i++) {
+                json.append(i == 0 ? "" : ",").append('"').append(log.get(i).replace("\\", "/").replace("\"", "'")).append('"');
+            }
+        }
+        json.append("]}");
+        Files.writeString(out, json.toString());
+        PrintStream stdout = System.out;
+        stdout.println(json);
+        return 0;
+    }
+
+    private void onSignal(String text, RTCPeerConnection pc, CountDownLatch gotAnswer) {
+        try {
+            SignalMessage message = codec.decode(text);
+            if (message instanceof SignalMessage.Answer answer) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.sdp()), observerOf(done));
+                done.whenComplete((v, e) -> {
+                    note(e == null ? "remote description set" : "remote description failed: " + e.getMessage());
+                    gotAnswer.countDown();
+                });
+            } else if (message instanceof SignalMessage.Candidate c && !c.candidate().isEmpty()) {
+                pc.addIceCandidate(new RTCIceCandidate(c.sdpMid() == null ? "0" : c.sdpMid(),
+                        c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate()));
+            } else if (message instanceof SignalMessage.ErrorMessage e) {
+                note("error " + e.code() + ": " + e.message());
+            }
+        } catch (Exception e) {
+            note("bad signal message: " + e.getMessage());
+        }
+    }
+
+    private void onFrame(VideoFrame frame) {
+        try {
+            long nowMicros = nowMicros();
+            if (firstFrameNanos.get() == 0) {
+                firstFrameNanos.compareAndSet(0, System.nanoTime());
+            }
+            framesRendered.incrementAndGet();
+            I420Buffer i420 = frame.buffer.toI420();
+            try {
+                width = i420.getWidth();
+                height = i420.getHeight();
+                ByteBuffer y = i420.getDataY();
+                int stride = i420.getStrideY();
+                Optional<TimecodeWord.Timecode> tc = FrameTimecode.read((x, yy) -> y.get(yy * stride + x) & 0xFF, width);
+                tc.ifPresent(t -> {
+                    framesWithTimecode.incrementAndGet();
+                    truthLatencyMs.add((nowMicros - t.captureTimeNear(nowMicros)) / 1000.0);
+                });
+            } finally {
+                i420.release();
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private Map<String, Object> inboundStats(RTCPeerConnection pc) throws Exception {
+        CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+        pc.getStats(report -> {
+            for (RTCStats s : report.getStats().values()) {
+                if (s.getType() == RTCStatsType.INBOUND_RTP && "video".equals(s.getAttributes().get("kind"))) {
+                    result.complete(s.getAttributes());
+                    return;
+                }
+            }
+            result.complete(Map.of());
+        });
+        return result.get(5, TimeUnit.SECONDS);
+    }
+
+    private void send(Session s, SignalMessage m) {
+        try {
+            s.getBasicRemote().sendText(codec.encode(m));
+        } catch (Exception e) {
+            note("send failed: " + e.getMessage());
+        }
+    }
+
+    private void note(String line) {
+        log.add(Instant.now() + " " + line);
+    }
+
+    private static SetSessionDescriptionObserver observerOf(CompletableFuture<Void> f) {
+        return new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                f.complete(null);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                f.completeExceptionally(new IllegalStateException(error));
+            }
+        };
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    private static String percentile(List<Double> values, double q) {
+        List<Double> copy;
+        synchronized (values) {
+            copy = new ArrayList<>(values);
+        }
+        if (copy.isEmpty()) {
+            return "null";
+        }
+        Collections.sort(copy);
+        int rank = (int) Math.ceil(q * copy.size()) - 1;
+        return String.format(java.util.Locale.ROOT, "%.1f", copy.get(Math.max(0, rank)));
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite needs on a Debian machine, only those that are missing.
+# Needs root (or sudo) the first time; does nothing when everything is present.
+set -euo pipefail
+
+# command-or-file : Debian package
+needs=(
+  "ffmpeg:ffmpeg"
+  "chromium:chromium"
+  "chromedriver:chromium-driver"
+  "turnserver:coturn"
+  "nft:nftables"
+  "ip:iproute2"
+  "Xvfb:xvfb"
+  "/usr/lib/x86_64-linux-gnu/libpulse.so.0:libpulse0"
+  "lintian:lintian"
+  "fakeroot:fakeroot"
+  "dpkg-deb:dpkg"
+  "import:imagemagick"
+)
+
+missing=()
+for entry in "${needs[@]}"; do
+  probe=${entry%%:*}
+  package=${entry##*:}
+  if [[ $probe == /* ]]; then
+    [[ -e $probe ]] && continue
+  else
+    command -v "$probe" >/dev/null 2>&1 && continue
+    [[ -x /usr/sbin/$probe || -x /sbin/$probe ]] && continue
+  fi
+  missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all test packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

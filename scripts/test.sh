@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The project's test command: installs what the tests need (when missing), then builds and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-test-machine.sh
+exec mvn -B -ntp verify "$@"
