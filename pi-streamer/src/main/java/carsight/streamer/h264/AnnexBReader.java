@@ -1,0 +1,73 @@
+package carsight.streamer.h264;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits an H.264 Annex-B byte stream into NAL units, fed in chunks of any size as they come from a pipe.
+ *
+ * <p>A NAL unit starts after {@code 00 00 01} (or {@code 00 00 00 01}) and ends where the next start code begins.
+ * Emulation-prevention bytes stay in place: RTP carries the NAL units exactly as encoded. Zero bytes that trail a
+ * NAL unit before the next start code are dropped. Not thread-safe: one reader per stream.
+ */
+public final class AnnexBReader {
+
+    /** Largest NAL unit accepted; a stream without start codes must not grow memory without bound. */
+    public static final int MAX_NAL_BYTES = 8 * 1024 * 1024;
+
+    private final ByteArrayOutputStream current = new ByteArrayOutputStream(64 * 1024);
+    private boolean inNal;
+    private int zeros;
+
+    /** Feeds bytes; returns the NAL units completed by them (the last one stays pending until {@link #flush()}). */
+    public List<NalUnit> feed(byte[] data, int offset, int length) {
+        List<NalUnit> out = new ArrayList<>();
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            int b = data[i] & 0xFF;
+            if (b == 0) {
+                zeros++;
+                continue;
+            }
+            if (b == 1 && zeros >= 2) {
+                finish(out);
+                inNal = true;
+                zeros = 0;
+                continue;
+            }
+            if (inNal) {
+                for (; zeros > 0; zeros--) {
+                    current.write(0);
+                }
+                current.write(b);
+                if (current.size() > MAX_NAL_BYTES) {
+                    throw new IllegalStateException("H.264 stream: a NAL unit is larger than " + MAX_NAL_BYTES
+                            + " bytes — is this an Annex-B byte stream?");
+                }
+            }
+            zeros = 0;
+        }
+        return out;
+    }
+
+    public List<NalUnit> feed(byte[] data) {
+        return feed(data, 0, data.length);
+    }
+
+    /** Ends the stream: returns the pending NAL unit, if any. */
+    public List<NalUnit> flush() {
+        List<NalUnit> out = new ArrayList<>();
+        zeros = 0; // trailing zeros belong to no NAL unit
+        finish(out);
+        inNal = false;
+        return out;
+    }
+
+    private void finish(List<NalUnit> out) {
+        if (inNal && current.size() > 0) {
+            out.add(new NalUnit(current.toByteArray()));
+        }
+        current.reset();
+    }
+}
