@@ -1,0 +1,15 @@
+package carsight.streamer.camera;
+
+import java.time.Instant;
+
+/** Microseconds since the Unix epoch, the time base of capture times everywhere in the streamer. */
+public final class WallClock {
+
+    private WallClock() {
+    }
+
+    public static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}
