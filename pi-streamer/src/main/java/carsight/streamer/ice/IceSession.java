@@ -1,0 +1,302 @@
+package carsight.streamer.ice;
+
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.RemoteCandidate;
+import org.ice4j.ice.harvest.StunCandidateHarvester;
+import org.ice4j.ice.harvest.TurnCandidateHarvester;
+import org.ice4j.security.LongTermCredential;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One viewer's ICE agent (RFC 8445), in the controlled role, on ice4j: one component (rtcp-mux, BUNDLE), host
+ * candidates on every non-loopback address, server-reflexive and relay candidates from the configured STUN/TURN
+ * servers, consent freshness (RFC 7675) once connected.
+ *
+ * <p>ice4j answers STUN itself; {@link #receive} delivers only what is left — DTLS, SRTP, SRTCP — from the remote
+ * addresses that passed connectivity checks, and {@link #send} goes out over the selected pair.
+ * Construction gathers candidates and blocks meanwhile (up to the STUN/TURN timeouts): call it off I/O threads.
+ */
+public final class IceSession implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(IceSession.class.getName());
+    /** RFC 7675 §5.1: consent expires 30 s after the last successful check. */
+    private static final long CONSENT_TIMEOUT_MILLIS = 30_000;
+
+    static {
+        // Before any ice4j class reads its configuration: never ask a cloud metadata service or a public STUN
+        // server for mappings, and keep link-local addresses out of our candidates.
+        System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
+        System.setProperty("ice4j.harvest.mapping.aws.force", "false");
+        System.setProperty("ice4j.harvest.use-link-local-addresses", "false");
+        System.setProperty("ice4j.consent-freshness.interval", System.getProperty(
+                "carsight.ice.consent-interval", "5 seconds"));
+        System.setProperty("ice4j.ice.termination-delay", "0 seconds");
+    }
+
+    private final Agent agent;
+    private final IceMediaStream stream;
+    private final Component component;
+    private final List<Consumer<IceState>> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService consentWatch;
+    private volatile IceState state = IceState.NEW;
+    private volatile boolean started;
+    private volatile long connectedAtMillis;
+
+    public IceSession(IceConfig config) throws IOException {
+        agent = new Agent();
+        agent.setControlling(false);
+        agent.setPerformConsentFreshness(true);
+        for (IceServer server : config.servers()) {
+            TransportAddress address = new TransportAddress(server.host(), server.port(), Transport.UDP);
+            if (server.isTurn()) {
+                agent.addCandidateHarvester(new TurnCandidateHarvester(address,
+                        new LongTermCredential(server.username(), server.credential())));
+            } else {
+                agent.addCandidateHarvester(new StunCandidateHarvester(address));
+            }
+        }
+        stream = agent.createMediaStream("video");
+        int preferred = config.minPort();
+        component = agent.createComponent(stream, preferred, config.minPort(), config.maxPort(),
+                KeepAliveStrategy.SELECTED_ONLY, true);
+        agent.addStateChangeListener(event -> {
+            if (Agent.PROPERTY_ICE_PROCESSING_STATE.equals(event.getPropertyName())) {
+                onAgentState((IceProcessingState) event.getNewValue());
+            }
+        });
+        consentWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ice-consent-" + agent.getLocalUfrag());
+            t.setDaemon(true);
+            return t;
+        });
+        consentWatch.scheduleWithFixedDelay(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        if (localCandidates().isEmpty()) {
+            close();
+            throw new IOException("ICE: no usable network address to offer (only loopback?) — is the network up?");
+        }
+    }
+
+    public String localUfrag() {
+        return agent.getLocalUfrag();
+    }
+
+    public String localPassword() {
+        return agent.getLocalPassword();
+    }
+
+    /** Local candidates as SDP {@code candidate:} attribute values. */
+    public List<String> localCandidates() {
+        List<String> out = new ArrayList<>();
+        for (LocalCandidate c : component.getLocalCandidates()) {
+            if (c.getTransport() != Transport.UDP) {
+                continue;
+            }
+            TransportAddress a = c.getTransportAddress();
+            StringBuilder line = new StringBuilder("candidate:").append(c.getFoundation()).append(' ')
+                    .append(component.getComponentID()).append(" udp ").append(c.getPriority()).append(' ')
+                    .append(a.getHostAddress()).append(' ').append(a.getPort()).append(" typ ")
+                    .append(typeName(c.getType()));
+            TransportAddress related = c.getRelatedAddress();
+            if (related != null && c.getType() != CandidateType.HOST_CANDIDATE) {
+                line.append(" raddr ").append(related.getHostAddress()).append(" rport ").append(related.getPort());
+            }
+            out.add(line.toString());
+        }
+        return out;
+    }
+
+    public void setRemoteCredentials(String ufrag, String password) {
+        stream.setRemoteUfrag(ufrag);
+        stream.setRemotePassword(password);
+    }
+
+    /**
+     * Adds a remote candidate from its SDP form ({@code candidate:…}, with or without the {@code a=}). TCP and mDNS
+     * ({@code .local}) candidates are skipped: we cannot use them. Returns false when skipped.
+     *
+     * @throws IllegalArgumentException when the text is not a candidate
+     */
+    public boolean addRemoteCandidate(String sdpCandidate) {
+        CandidateLine line = CandidateLine.parse(sdpCandidate);
+        if (!line.transport().equals("udp")) {
+            return false;
+        }
+        if (line.address().endsWith(".local")) {
+            LOG.log(System.Logger.Level.DEBUG, "ICE: skipping mDNS candidate {0}", line.address());
+            return false;
+        }
+        if (line.component() != 1) {
+            return false;
+        }
+        RemoteCandidate candidate = new RemoteCandidate(new TransportAddress(line.address(), line.port(), Transport.UDP),
+                component, candidateType(line.type()), line.foundation(), line.priority(), null);
+        if (started) {
+            component.addUpdateRemoteCandidates(candidate);
+            component.updateRemoteCandidates();
+        } else {
+            component.addRemoteCandidate(candidate);
+        }
+        return true;
+    }
+
+    /** Starts connectivity checks; remote candidates may keep arriving afterwards (trickle). */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        if (stream.getRemoteUfrag() == null) {
+            throw new IllegalStateException("ICE: remote credentials are needed before checks can start");
+        }
+        started = true;
+        setState(IceState.CHECKING);
+        agent.startConnectivityEstablishment();
+    }
+
+    public void addStateListener(Consumer<IceState> listener) {
+        listeners.add(listener);
+    }
+
+    public IceState state() {
+        return state;
+    }
+
+    /** The pair in use, e.g. {@code host 198.51.100.1:50000 → srflx 203.0.113.7:61000}, or "none". */
+    public String selectedPair() {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) {
+            return "none";
+        }
+        return typeName(pair.getLocalCandidate().getType()) + " " + pair.getLocalCandidate().getTransportAddress()
+                .toString().replace("/udp", "") + " → " + typeName(pair.getRemoteCandidate().getType()) + " "
+                + pair.getRemoteCandidate().getTransportAddress().toString().replace("/udp", "");
+    }
+
+    /** host, srflx, prflx or relay: the kind of the local end of the selected pair (relay wins if either is). */
+    public String selectedCandidateType() {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) {
+            return "none";
+        }
+        if (pair.getLocalCandidate().getType() == CandidateType.RELAYED_CANDIDATE
+                || pair.getRemoteCandidate().getType() == CandidateType.RELAYED_CANDIDATE) {
+            return "relay";
+        }
+        return typeName(pair.getLocalCandidate().getType());
+    }
+
+    public void send(byte[] buffer, int offset, int length) throws IOException {
+        if (state == IceState.CLOSED) {
+            throw new IOException("ICE session closed");
+        }
+        component.send(buffer, offset, length);
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a non-STUN datagram from the peer and copies it into {@code buffer}.
+     * Returns its length, or 0 when the time ran out.
+     *
+     * @throws IOException when the session is closed
+     */
+    public int receive(byte[] buffer, int offset, int length, int timeoutMillis) throws IOException {
+        DatagramPacket packet = new DatagramPacket(buffer, offset, length);
+        try {
+            component.getSocket().setSoTimeout(Math.max(1, timeoutMillis));
+            component.getSocket().receive(packet);
+            return packet.getLength();
+        } catch (SocketTimeoutException e) {
+            return 0;
+        }
+    }
+
+    private void onAgentState(IceProcessingState processing) {
+        if (processing == IceProcessingState.COMPLETED || processing == IceProcessingState.TERMINATED) {
+            if (component.getSelectedPair() != null && state == IceState.CHECKING) {
+                connectedAtMillis = System.currentTimeMillis();
+                setState(IceState.CONNECTED);
+            }
+        } else if (processing == IceProcessingState.FAILED) {
+            setState(IceState.FAILED);
+        }
+    }
+
+    private void checkConsent() {
+        if (state != IceState.CONNECTED) {
+            return;
+        }
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) {
+            return;
+        }
+        long last = Math.max(pair.getConsentFreshness(), connectedAtMillis);
+        long silent = System.currentTimeMillis() - last;
+        if (silent > consentTimeoutMillis()) {
+            LOG.log(System.Logger.Level.INFO, "ICE: consent lost — no answer from the viewer for {0} s", silent / 1000);
+            setState(IceState.FAILED);
+        }
+    }
+
+    private static long consentTimeoutMillis() {
+        return Long.getLong("carsight.ice.consent-timeout-ms", CONSENT_TIMEOUT_MILLIS);
+    }
+
+    private synchronized void setState(IceState next) {
+        if (state == next || state == IceState.CLOSED || (state == IceState.FAILED && next != IceState.CLOSED)) {
+            return;
+        }
+        state = next;
+        for (Consumer<IceState> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "ICE state listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        consentWatch.shutdownNow();
+        setState(IceState.CLOSED);
+        agent.free();
+    }
+
+    static String typeName(CandidateType type) {
+        return switch (type) {
+            case HOST_CANDIDATE -> "host";
+            case SERVER_REFLEXIVE_CANDIDATE -> "srflx";
+            case PEER_REFLEXIVE_CANDIDATE -> "prflx";
+            case RELAYED_CANDIDATE -> "relay";
+            default -> type.toString().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    static CandidateType candidateType(String name) {
+        return switch (name) {
+            case "host" -> CandidateType.HOST_CANDIDATE;
+            case "srflx" -> CandidateType.SERVER_REFLEXIVE_CANDIDATE;
+            case "prflx" -> CandidateType.PEER_REFLEXIVE_CANDIDATE;
+            case "relay" -> CandidateType.RELAYED_CANDIDATE;
+            default -> throw new IllegalArgumentException("unknown ICE candidate type '" + name + "'");
+        };
+    }
+}

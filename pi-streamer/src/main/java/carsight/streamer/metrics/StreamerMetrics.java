@@ -1,0 +1,138 @@
+package carsight.streamer.metrics;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Counters for {@code /metrics} (Prometheus text format 0.0.4) and {@code /healthz}. Lock-free: the camera and
+ * viewer threads bump them on every frame and packet.
+ */
+public final class StreamerMetrics {
+
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder packetsOut = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder nacksReceived = new LongAdder();
+    private final LongAdder retransmissions = new LongAdder();
+    private final LongAdder plisReceived = new LongAdder();
+    private final LongAdder firsReceived = new LongAdder();
+    private final LongAdder cameraRestarts = new LongAdder();
+    private final LongAdder sessionsStarted = new LongAdder();
+    private final LongAdder sessionsEnded = new LongAdder();
+    private final LongAdder signalErrors = new LongAdder();
+    private final LongAdder junkDropped = new LongAdder();
+    private final LongAdder authFailures = new LongAdder();
+    private final AtomicInteger viewers = new AtomicInteger();
+    private volatile Supplier<Integer> viewerCount = viewers::get;
+
+    public void frameIn(int bytes) {
+        framesIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    public void packetSent(int bytes) {
+        packetsOut.increment();
+        bytesOut.add(bytes);
+    }
+
+    public void retransmitted(int bytes) {
+        retransmissions.increment();
+        packetsOut.increment();
+        bytesOut.add(bytes);
+    }
+
+    public void nackReceived() {
+        nacksReceived.increment();
+    }
+
+    public void pliReceived() {
+        plisReceived.increment();
+    }
+
+    public void firReceived() {
+        firsReceived.increment();
+    }
+
+    public void cameraRestarted() {
+        cameraRestarts.increment();
+    }
+
+    public void sessionStarted() {
+        sessionsStarted.increment();
+    }
+
+    public void sessionEnded() {
+        sessionsEnded.increment();
+    }
+
+    public void signalError() {
+        signalErrors.increment();
+    }
+
+    public void junkDropped() {
+        junkDropped.increment();
+    }
+
+    public void authFailed() {
+        authFailures.increment();
+    }
+
+    /** Where the current viewer count comes from (the session registry). */
+    public void viewerCountFrom(Supplier<Integer> source) {
+        this.viewerCount = source;
+    }
+
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long nacksReceived() {
+        return nacksReceived.sum();
+    }
+
+    public long retransmissions() {
+        return retransmissions.sum();
+    }
+
+    public long cameraRestarts() {
+        return cameraRestarts.sum();
+    }
+
+    public int viewers() {
+        return viewerCount.get();
+    }
+
+    public String prometheus() {
+        StringBuilder out = new StringBuilder(2048);
+        counter(out, "carsight_frames_in_total", "Encoded frames received from the camera.", framesIn.sum());
+        counter(out, "carsight_bytes_in_total", "H.264 bytes received from the camera.", bytesIn.sum());
+        counter(out, "carsight_packets_out_total", "SRTP packets sent to viewers, retransmissions included.", packetsOut.sum());
+        counter(out, "carsight_bytes_out_total", "SRTP bytes sent to viewers.", bytesOut.sum());
+        counter(out, "carsight_nacks_received_total", "Generic NACK messages received from viewers.", nacksReceived.sum());
+        counter(out, "carsight_retransmissions_total", "Packets resent in answer to NACKs.", retransmissions.sum());
+        counter(out, "carsight_plis_received_total", "Picture loss indications received.", plisReceived.sum());
+        counter(out, "carsight_firs_received_total", "Full intra requests received.", firsReceived.sum());
+        counter(out, "carsight_camera_restarts_total", "Times the camera process was restarted.", cameraRestarts.sum());
+        counter(out, "carsight_sessions_started_total", "Viewer media sessions that started.", sessionsStarted.sum());
+        counter(out, "carsight_sessions_ended_total", "Viewer media sessions that ended.", sessionsEnded.sum());
+        counter(out, "carsight_signal_errors_total", "Signaling messages refused.", signalErrors.sum());
+        counter(out, "carsight_junk_packets_dropped_total", "Media-port packets dropped as unusable.", junkDropped.sum());
+        counter(out, "carsight_auth_failures_total", "Requests refused for a bad token.", authFailures.sum());
+        out.append("# HELP carsight_viewers Viewers connected now.\n# TYPE carsight_viewers gauge\n");
+        out.append("carsight_viewers ").append(viewers()).append('\n');
+        return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(String.format(Locale.ROOT, "%d", value)).append('\n');
+    }
+}

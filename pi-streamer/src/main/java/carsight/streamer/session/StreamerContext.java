@@ -1,0 +1,29 @@
+package carsight.streamer.session;
+
+import carsight.protocol.signal.SignalMessage;
+import carsight.streamer.dtls.DtlsIdentity;
+import carsight.streamer.ice.IceConfig;
+import carsight.streamer.metrics.StreamerMetrics;
+
+import java.util.function.Supplier;
+
+/**
+ * What every viewer session shares: the camera's fan-out, the DTLS identity, ICE settings, the RTP clock and the
+ * metrics. One per streamer.
+ *
+ * @param stream the current stream description; its RTP clock mapping is the one every session uses
+ */
+public record StreamerContext(FrameFanout fanout, KeyframeRequests keyframes, DtlsIdentity identity, IceConfig ice,
+                             StreamerSettings settings, StreamerMetrics metrics, String cname,
+                             Supplier<SignalMessage.StreamInfo> stream) {
+
+    /** RTP timestamp (90 kHz) of a frame captured at {@code captureMicros}, shared by all viewers. */
+    public long rtpTimestampOf(long captureMicros) {
+        return stream.get().rtpTimestampAt(captureMicros);
+    }
+
+    /** The stream as it is now (size and profile come from the camera's latest SPS). */
+    public SignalMessage.StreamInfo streamInfo() {
+        return stream.get();
+    }
+}

@@ -1,0 +1,25 @@
+package carsight.streamer.session;
+
+/**
+ * Limits and knobs of the viewer sessions.
+ *
+ * @param maxViewers          viewers served at once; more get "busy"
+ * @param viewerQueueFrames   frames a viewer may fall behind before it skips to the next keyframe
+ * @param playoutDelayMinMillis sent in the playout-delay extension (0,0 = render at once)
+ */
+public record StreamerSettings(int maxViewers, int viewerQueueFrames, int playoutDelayMinMillis,
+                               int playoutDelayMaxMillis) {
+
+    public StreamerSettings {
+        if (maxViewers < 1 || maxViewers > 64) {
+            throw new IllegalArgumentException("--max-viewers must be 1..64, got " + maxViewers);
+        }
+        if (playoutDelayMinMillis < 0 || playoutDelayMaxMillis < playoutDelayMinMillis || playoutDelayMaxMillis > 40_950) {
+            throw new IllegalArgumentException("--playout-delay must be MIN,MAX with 0 ≤ MIN ≤ MAX ≤ 40950 ms");
+        }
+    }
+
+    public static StreamerSettings defaults() {
+        return new StreamerSettings(8, 60, 0, 0);
+    }
+}
