@@ -72,6 +72,9 @@ public final class WebrtcReceiverProbe {
     private volatile String iceState = "new";
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final SignalCodec codec = new SignalCodec();
+    /** Held strongly: libwebrtc keeps only a weak reference to the Java sink. */
+    private final dev.onvoid.webrtc.media.video.VideoTrackSink sink = this::onFrame;
+    private volatile VideoTrack remoteTrack;
 
     public static void main(String[] args) throws Exception {
         int code = 1;
@@ -122,7 +125,8 @@ public final class WebrtcReceiverProbe {
             @Override
             public void onTrack(RTCRtpTransceiver transceiver) {
                 if (transceiver.getReceiver().getTrack() instanceof VideoTrack video) {
-                    video.addSink(WebrtcReceiverProbe.this::onFrame);
+                    remoteTrack = video;
+                    new Thread(() -> video.addSink(sink), "add-sink").start(); // not from inside the native callback
                     note("video track");
                 }
             }
@@ -174,7 +178,11 @@ public final class WebrtcReceiverProbe {
         CompletableFuture<Void> setLocal = new CompletableFuture<>();
         pc.setLocalDescription(local, observerOf(setLocal));
         setLocal.get(10, TimeUnit.SECONDS);
-        send(socket.get(10, TimeUnit.SECONDS), new SignalMessage.Offer(local.sdp));
+        String offerSdp = local.sdp;
+        if (System.getenv("PROBE_NO_PLAYOUT_DELAY") != null) {
+            offerSdp = offerSdp.replaceAll("a=extmap:\\d+ http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n", "");
+        }
+        send(socket.get(10, TimeUnit.SECONDS), new SignalMessage.Offer(offerSdp));
         boolean answered = gotAnswer.await(20, TimeUnit.SECONDS);
         note("answered " + answered);
 
@@ -236,8 +244,9 @@ public final class WebrtcReceiverProbe {
                 firstFrameNanos.compareAndSet(0, System.nanoTime());
             }
             framesRendered.incrementAndGet();
+            // the sink's buffers are already I420: toI420() hands back the same buffer, owned by the frame
             I420Buffer i420 = frame.buffer.toI420();
-            try {
+            {
                 width = i420.getWidth();
                 height = i420.getHeight();
                 ByteBuffer y = i420.getDataY();
@@ -247,8 +256,6 @@ public final class WebrtcReceiverProbe {
                     framesWithTimecode.incrementAndGet();
                     truthLatencyMs.add((nowMicros - t.captureTimeNear(nowMicros)) / 1000.0);
                 });
-            } finally {
-                i420.release();
             }
         } finally {
             frame.release();

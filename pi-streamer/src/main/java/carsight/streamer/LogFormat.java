@@ -1,0 +1,47 @@
+package carsight.streamer;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** One line per event, for operators: {@code 12:03:04.120 INFO  viewer 3fa… joined from 198.51.100.2 …}. */
+public final class LogFormat extends Formatter {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    private LogFormat() {
+    }
+
+    /** Routes java.util.logging (where System.Logger goes) to stderr in this format; quiets library chatter. */
+    public static void install() {
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setFormatter(new LogFormat());
+        handler.setLevel(Level.ALL);
+        root.addHandler(handler);
+        root.setLevel(Level.INFO);
+        Logger.getLogger("org.ice4j").setLevel(Level.WARNING);
+        Logger.getLogger("org.jitsi").setLevel(Level.WARNING);
+        Logger.getLogger("org.glassfish").setLevel(Level.WARNING);
+    }
+
+    @Override
+    public String format(LogRecord record) {
+        String level = record.getLevel() == Level.WARNING ? "WARN " : record.getLevel() == Level.SEVERE ? "ERROR"
+                : String.format("%-5s", record.getLevel().getName());
+        StringBuilder line = new StringBuilder(TIME.format(LocalTime.now())).append(' ').append(level).append(' ')
+                .append(formatMessage(record)).append('\n');
+        if (record.getThrown() != null && record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            line.append("    ").append(record.getThrown()).append('\n');
+        }
+        return line.toString();
+    }
+}

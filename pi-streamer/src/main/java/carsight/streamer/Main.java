@@ -1,0 +1,77 @@
+package carsight.streamer;
+
+import carsight.streamer.camera.Camera;
+import carsight.streamer.camera.CameraException;
+import carsight.streamer.camera.CameraFactory;
+import carsight.streamer.cli.StreamerOptions;
+import carsight.streamer.cli.TokenStore;
+import carsight.streamer.cli.UsageException;
+import carsight.streamer.http.TokenCheck;
+import carsight.streamer.ice.IceConfig;
+import carsight.streamer.session.StreamerSettings;
+
+import java.io.IOException;
+
+/** {@code carsight-streamer}: the command line entry point. */
+public final class Main {
+
+    public static final String VERSION = "0.1.0";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogFormat.install();
+        StreamerOptions options;
+        try {
+            options = StreamerOptions.parse(args);
+        } catch (UsageException e) {
+            System.err.println("carsight-streamer: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(StreamerOptions.HELP);
+            return;
+        }
+        if (options.version()) {
+            System.out.println("carsight-streamer " + VERSION);
+            return;
+        }
+        try {
+            run(options);
+        } catch (CameraException | IOException e) {
+            System.err.println("carsight-streamer: " + e.getMessage());
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void run(StreamerOptions options) throws IOException, InterruptedException {
+        TokenCheck tokens;
+        String token = null;
+        if (options.noAuth()) {
+            tokens = TokenCheck.disabled();
+        } else {
+            token = options.token() != null ? options.token() : TokenStore.loadOrCreate(options.stateDirectory());
+            tokens = TokenCheck.requiring(token);
+        }
+        Camera camera = CameraFactory.create(options.camera(), options.cameraSettings());
+        Streamer streamer = new Streamer(camera, options.cameraSettings(),
+                new StreamerSettings(options.maxViewers(), 60, options.playoutDelayMinMillis(), options.playoutDelayMaxMillis()),
+                new IceConfig(options.iceServers(), 0, 0), options.listenHost(), options.listenPort(), tokens);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("carsight-streamer: stopping, saying bye to viewers");
+            streamer.close();
+        }, "shutdown"));
+        streamer.start(10_000);
+        String host = options.listenHost().equals("0.0.0.0") ? "<this-machine>" : options.listenHost();
+        System.out.println("carsight-streamer " + VERSION + " listening on " + options.listenHost() + ":" + streamer.port());
+        System.out.println("  viewer page: http://" + host + ":" + streamer.port() + "/"
+                + (token == null ? "" : "#token=" + token));
+        System.out.println("  token:       " + (token == null ? "none (--no-auth)" : token));
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,266 @@
+package carsight.streamer;
+
+import carsight.protocol.signal.SignalCodec;
+import carsight.protocol.signal.SignalMessage;
+import carsight.streamer.camera.Camera;
+import carsight.streamer.camera.CameraSettings;
+import carsight.streamer.camera.EncodedFrame;
+import carsight.streamer.camera.WallClock;
+import carsight.streamer.dtls.DtlsIdentity;
+import carsight.streamer.dtls.DtlsWarmup;
+import carsight.streamer.h264.NalUnit;
+import carsight.streamer.h264.Sps;
+import carsight.streamer.http.StreamerApi;
+import carsight.streamer.http.StreamerHttpServer;
+import carsight.streamer.http.TokenCheck;
+import carsight.streamer.ice.IceConfig;
+import carsight.streamer.metrics.StreamerMetrics;
+import carsight.streamer.sdp.OfferRefusedException;
+import carsight.streamer.sdp.SdpFormatException;
+import carsight.streamer.session.FrameFanout;
+import carsight.streamer.session.KeyframeRequests;
+import carsight.streamer.session.SignalChannel;
+import carsight.streamer.session.StreamerContext;
+import carsight.streamer.session.StreamerSettings;
+import carsight.streamer.session.ViewerSession;
+import carsight.streamer.session.ViewerSessions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The streamer as a whole: one camera, its fan-out, the viewer sessions, and the HTTP/WebSocket front. Also what the
+ * console's {@code --demo} runs in-process.
+ */
+public final class Streamer implements StreamerApi, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Streamer.class.getName());
+
+    private final Camera camera;
+    private final CameraSettings cameraSettings;
+    private final StreamerMetrics metrics = new StreamerMetrics();
+    private final FrameFanout fanout = new FrameFanout(300, 8 * 1024 * 1024);
+    private final DtlsIdentity identity = DtlsIdentity.generate("carsight");
+    private final AtomicReference<SignalMessage.StreamInfo> stream = new AtomicReference<>();
+    private final StreamerContext context;
+    private final ViewerSessions sessions;
+    private final StreamerHttpServer http;
+    private final SignalCodec codec = new SignalCodec();
+    private final ThreadPoolExecutor setup;
+    private final Set<SignalChannel> channels = ConcurrentHashMap.newKeySet();
+    private final long startedMillis = System.currentTimeMillis();
+    private final CountDownLatch firstKeyframe = new CountDownLatch(1);
+    private final byte[] page;
+
+    public Streamer(Camera camera, CameraSettings cameraSettings, StreamerSettings settings, IceConfig ice,
+                    String listenHost, int listenPort, TokenCheck tokens) {
+        this.camera = camera;
+        this.cameraSettings = cameraSettings;
+        long rtpBase = new SecureRandom().nextInt() & 0xFFFFFFFFL;
+        stream.set(new SignalMessage.StreamInfo("H264", cameraSettings.width(), cameraSettings.height(),
+                cameraSettings.fps(), "42e01f", 90_000, rtpBase, WallClock.nowMicros(), camera.describe()));
+        this.context = new StreamerContext(fanout, new KeyframeRequests(camera, 500), identity, ice, settings, metrics,
+                "carsight-" + Long.toHexString(rtpBase), stream::get);
+        this.sessions = new ViewerSessions(context);
+        this.setup = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.maxViewers()),
+                r -> {
+                    Thread t = new Thread(r, "session-setup");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.http = new StreamerHttpServer(listenHost, listenPort, this, tokens);
+        this.page = loadPage();
+    }
+
+    /** Starts the camera and the server; waits up to {@code waitMillis} for the first keyframe to learn the stream. */
+    public void start(long waitMillis) throws IOException, InterruptedException {
+        Thread warmup = new Thread(() -> DtlsWarmup.run(identity), "dtls-warmup");
+        warmup.setDaemon(true);
+        warmup.start();
+        camera.start(new Camera.Listener() {
+            @Override
+            public void onFrame(EncodedFrame frame) {
+                metrics.frameIn(frame.accessUnit().size());
+                if (frame.keyframe()) {
+                    learnStream(frame);
+                }
+                fanout.onFrame(frame);
+            }
+
+            @Override
+            public void onState(Camera.CameraState state, String detail) {
+                if (state == Camera.CameraState.RESTARTING) {
+                    metrics.cameraRestarted();
+                }
+                fanout.onState(state, detail);
+            }
+        });
+        http.start();
+        if (!firstKeyframe.await(waitMillis, TimeUnit.MILLISECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "camera: no picture after {0} ms; serving anyway ({1})", waitMillis,
+                    fanout.cameraDetail());
+        }
+        warmup.join(5_000);
+    }
+
+    private void learnStream(EncodedFrame frame) {
+        for (NalUnit nal : frame.accessUnit().nalUnits()) {
+            if (nal.type() != NalUnit.TYPE_SPS) {
+                continue;
+            }
+            try {
+                Sps sps = Sps.parse(nal);
+                SignalMessage.StreamInfo current = stream.get();
+                if (!sps.profileLevelId().equals(current.profileLevelId()) || sps.width() != current.width()
+                        || sps.height() != current.height() || firstKeyframe.getCount() > 0) {
+                    stream.set(new SignalMessage.StreamInfo("H264", sps.width(), sps.height(),
+                            sps.fps() > 0 && sps.fps() <= 1000 ? sps.fps() : cameraSettings.fps(), sps.profileLevelId(),
+                            90_000, current.rtpTimestampBase(), current.captureTimeBaseMicros(), camera.describe()));
+                    LOG.log(System.Logger.Level.INFO, "camera: stream is H.264 {0} (profile-level-id {1})",
+                            sps.describe(), sps.profileLevelId());
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "camera: cannot read its SPS: {0}", e.getMessage());
+            }
+            firstKeyframe.countDown();
+            return;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String host() {
+        return http.host();
+    }
+
+    public StreamerMetrics metrics() {
+        return metrics;
+    }
+
+    public ViewerSessions sessions() {
+        return sessions;
+    }
+
+    public SignalMessage.StreamInfo streamInfo() {
+        return stream.get();
+    }
+
+    @Override
+    public String healthJson() {
+        SignalMessage.StreamInfo s = stream.get();
+        return String.format(Locale.ROOT, "{\"status\":\"%s\",\"camera\":{\"state\":\"%s\",\"source\":%s,\"detail\":%s},"
+                        + "\"stream\":{\"width\":%d,\"height\":%d,\"fps\":%.2f,\"profileLevelId\":\"%s\"},"
+                        + "\"viewers\":%d,\"framesIn\":%d,\"uptimeS\":%d}",
+                fanout.cameraState() == Camera.CameraState.RUNNING ? "ok" : "degraded",
+                fanout.cameraState().name().toLowerCase(Locale.ROOT), jsonString(camera.describe()),
+                jsonString(fanout.cameraDetail()), s.width(), s.height(), s.fps(), s.profileLevelId(), sessions.count(),
+                metrics.framesIn(), (System.currentTimeMillis() - startedMillis) / 1000);
+    }
+
+    @Override
+    public String metricsText() {
+        return metrics.prometheus();
+    }
+
+    @Override
+    public byte[] viewerPage() {
+        return page;
+    }
+
+    @Override
+    public WhepResult whepOffer(String sdp, String remoteAddress) {
+        try {
+            ViewerSession session = sessions.open(sdp, remoteAddress + " (WHEP)", new ViewerSession.Events() { });
+            return WhepResult.created(session.answerSdp(), session.id());
+        } catch (SdpFormatException e) {
+            return WhepResult.refused(400, "the offer is not valid SDP: " + e.getMessage());
+        } catch (OfferRefusedException e) {
+            return WhepResult.refused(400, e.getMessage());
+        } catch (ViewerSessions.BusyException e) {
+            return WhepResult.refused(503, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "WHEP: session setup failed for {0}: {1}", remoteAddress, e.toString());
+            return WhepResult.refused(500, "the streamer could not set up the session: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean whepDelete(String id) {
+        ViewerSession session = sessions.find(id);
+        if (session == null) {
+            return false;
+        }
+        session.close("viewer ended the WHEP session");
+        return true;
+    }
+
+    @Override
+    public SignalPeer openSignal(SignalConnection connection, String remoteAddress) {
+        SignalChannel channel = new SignalChannel(connection, sessions, context, setup, codec);
+        channels.add(channel);
+        return new SignalPeer() {
+            @Override
+            public void onText(String text) {
+                channel.onText(text);
+            }
+
+            @Override
+            public void onClose(String reason) {
+                channels.remove(channel);
+                channel.onClose(reason);
+            }
+        };
+    }
+
+    /** Ends every session with a bye, stops the camera and the server. */
+    @Override
+    public void close() {
+        for (SignalChannel channel : channels) {
+            channel.bye("streamer shutting down");
+        }
+        sessions.closeAll("streamer shutting down");
+        camera.close();
+        setup.shutdownNow();
+        http.close();
+    }
+
+    private static byte[] loadPage() {
+        try (InputStream in = Streamer.class.getResourceAsStream("/carsight/streamer/http/viewer.html")) {
+            if (in == null) {
+                throw new IllegalStateException("the viewer page is missing from the streamer's jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the viewer page: " + e.getMessage(), e);
+        }
+    }
+
+    static String jsonString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : (s == null ? "" : s).toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,274 @@
+package carsight.streamer.cli;
+
+import carsight.streamer.camera.CameraSettings;
+import carsight.streamer.ice.IceServer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The streamer's command line (every flag also settable as {@code name = value} in a {@code --config} file; the
+ * command line wins).
+ */
+public record StreamerOptions(String camera, CameraSettings cameraSettings, String listenHost, int listenPort,
+                              String token, boolean noAuth, List<IceServer> iceServers, int maxViewers,
+                              int playoutDelayMinMillis, int playoutDelayMaxMillis, Path stateDirectory,
+                              boolean help, boolean version) {
+
+    public static final String HELP = """
+            Usage: carsight-streamer [options]
+
+            Streams a Raspberry Pi camera's hardware H.264 to WebRTC viewers (console and browser), without transcoding.
+
+              --camera auto|rpicam|test-pattern|file:PATH
+                                    video source (default auto: rpicam when rpicam-vid/libcamera-vid is installed,
+                                    else the test pattern)
+              --size WxH            picture size (default 640x480: the camera v2 runs it at up to ~200 fps)
+              --fps N               frames per second (default 30)
+              --bitrate BPS         target bitrate, e.g. 1500000, 1.5M or 800k (default 1.5M)
+              --gop N               frames from one keyframe to the next (default 30: one second at 30 fps)
+              --listen HOST:PORT    where the page, /whep, /signal, /healthz and /metrics listen (default 0.0.0.0:8080)
+              --token TOKEN         the access token viewers must present (default: generated once, kept in the
+                                    state directory and printed at start)
+              --no-auth             let anyone who reaches the port watch
+              --ice-server URL      stun:host[:port] or turn:host[:port] (repeatable)
+              --ice-username U      TURN username
+              --ice-credential C    TURN credential
+              --max-viewers N       viewers served at once (default 8)
+              --playout-delay MIN,MAX
+                                    ask receivers to buffer between MIN and MAX ms (default 0,0: render at once)
+              --state-dir DIR       where the token is kept (default $STATE_DIRECTORY, else ~/.local/state/carsight)
+              --config FILE         read options from FILE: one "name = value" per line, # comments
+              --help                this text
+              --version             the version
+            """;
+
+    private static final List<String> VALUED = List.of("camera", "size", "fps", "bitrate", "gop", "listen", "token",
+            "ice-server", "ice-username", "ice-credential", "max-viewers", "playout-delay", "state-dir", "config");
+    private static final List<String> SWITCHES = List.of("no-auth", "help", "version");
+
+    public static StreamerOptions parse(String[] args) throws UsageException {
+        Map<String, List<String>> cli = collect(args);
+        Map<String, List<String>> merged = new LinkedHashMap<>();
+        if (cli.containsKey("config")) {
+            merged.putAll(readConfig(Path.of(last(cli, "config"))));
+        }
+        merged.putAll(cli); // the command line wins, flag by flag
+        return build(merged);
+    }
+
+    private static Map<String, List<String>> collect(String[] args) throws UsageException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "' (options start with --; see --help)");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (SWITCHES.contains(name)) {
+                if (value != null) {
+                    throw new UsageException("--" + name + " takes no value");
+                }
+                out.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
+            } else if (VALUED.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--" + name + " needs a value (see --help)");
+                    }
+                    value = args[++i];
+                }
+                out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            } else {
+                throw new UsageException("unknown option --" + name + " (see --help)");
+            }
+        }
+        return out;
+    }
+
+    static Map<String, List<String>> readConfig(Path file) throws UsageException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("--config " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        int number = 0;
+        for (String raw : lines) {
+            number++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String name = (eq < 0 ? line : line.substring(0, eq)).strip();
+            String value = eq < 0 ? null : line.substring(eq + 1).strip();
+            if (name.equals("config")) {
+                throw new UsageException(file + " line " + number + ": a config file cannot include another");
+            }
+            if (SWITCHES.contains(name)) {
+                if (value == null || value.equals("true") || value.equals("yes")) {
+                    out.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
+                }
+            } else if (VALUED.contains(name)) {
+                if (value == null || value.isEmpty()) {
+                    throw new UsageException(file + " line " + number + ": '" + name + "' needs a value");
+                }
+                out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            } else {
+                throw new UsageException(file + " line " + number + ": unknown option '" + name + "'");
+            }
+        }
+        return out;
+    }
+
+    private static StreamerOptions build(Map<String, List<String>> o) throws UsageException {
+        String camera = o.containsKey("camera") ? last(o, "camera") : "auto";
+        if (!(camera.equals("auto") || camera.equals("rpicam") || camera.equals("test-pattern") || camera.startsWith("file:"))) {
+            throw new UsageException("--camera must be auto, rpicam, test-pattern or file:PATH, got '" + camera + "'");
+        }
+        if (camera.equals("file:")) {
+            throw new UsageException("--camera file: needs a path, e.g. file:/home/pi/drive.h264");
+        }
+        int width = 640;
+        int height = 480;
+        if (o.containsKey("size")) {
+            String size = last(o, "size").toLowerCase(Locale.ROOT);
+            String[] wh = size.split("x");
+            try {
+                width = Integer.parseInt(wh[0]);
+                height = Integer.parseInt(wh[1]);
+                if (wh.length != 2) {
+                    throw new NumberFormatException();
+                }
+            } catch (RuntimeException e) {
+                throw new UsageException("--size must be WIDTHxHEIGHT, e.g. 640x480, got '" + last(o, "size") + "'");
+            }
+        }
+        double fps = o.containsKey("fps") ? number(last(o, "fps"), "--fps", "a frame rate such as 30") : 30;
+        int bitrate = o.containsKey("bitrate") ? bitrate(last(o, "bitrate")) : 1_500_000;
+        int gop = o.containsKey("gop") ? (int) number(last(o, "gop"), "--gop", "a frame count such as 30") : (int) Math.round(fps);
+        CameraSettings settings;
+        try {
+            settings = new CameraSettings(width, height, fps, bitrate, Math.max(1, gop));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        String host = "0.0.0.0";
+        int port = 8080;
+        if (o.containsKey("listen")) {
+            String listen = last(o, "listen");
+            int colon = listen.lastIndexOf(':');
+            try {
+                host = listen.substring(0, colon);
+                port = Integer.parseInt(listen.substring(colon + 1));
+                if (host.isEmpty() || port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+            } catch (RuntimeException e) {
+                throw new UsageException("--listen must be HOST:PORT, e.g. 0.0.0.0:8080, got '" + listen + "'");
+            }
+        }
+        boolean noAuth = o.containsKey("no-auth");
+        String token = o.containsKey("token") ? last(o, "token") : null;
+        if (noAuth && token != null) {
+            throw new UsageException("--token and --no-auth contradict each other: choose one");
+        }
+        if (token != null && (token.length() < 8 || token.length() > 256 || !token.matches("[A-Za-z0-9._~+/=-]+"))) {
+            throw new UsageException("--token must be 8..256 characters of letters, digits and ._~+/=-");
+        }
+        String user = o.containsKey("ice-username") ? last(o, "ice-username") : null;
+        String credential = o.containsKey("ice-credential") ? last(o, "ice-credential") : null;
+        List<IceServer> servers = new ArrayList<>();
+        for (String url : o.getOrDefault("ice-server", List.of())) {
+            try {
+                servers.add(url.startsWith("turn:") ? new IceServer(url, user, credential) : new IceServer(url, null, null));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--ice-server: " + e.getMessage());
+            }
+        }
+        int maxViewers = o.containsKey("max-viewers") ? (int) number(last(o, "max-viewers"), "--max-viewers", "1..64") : 8;
+        if (maxViewers < 1 || maxViewers > 64) {
+            throw new UsageException("--max-viewers must be 1..64, got " + maxViewers);
+        }
+        int delayMin = 0;
+        int delayMax = 0;
+        if (o.containsKey("playout-delay")) {
+            String[] mm = last(o, "playout-delay").split(",");
+            try {
+                delayMin = Integer.parseInt(mm[0].trim());
+                delayMax = Integer.parseInt(mm[1].trim());
+                if (mm.length != 2 || delayMin < 0 || delayMax < delayMin || delayMax > 40_950) {
+                    throw new NumberFormatException();
+                }
+            } catch (RuntimeException e) {
+                throw new UsageException("--playout-delay must be MIN,MAX in ms with 0 ≤ MIN ≤ MAX ≤ 40950, e.g. 0,0");
+            }
+        }
+        Path state = o.containsKey("state-dir") ? Path.of(last(o, "state-dir")) : defaultStateDirectory();
+        return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), maxViewers,
+                delayMin, delayMax, state, o.containsKey("help"), o.containsKey("version"));
+    }
+
+    static Path defaultStateDirectory() {
+        String systemd = System.getenv("STATE_DIRECTORY");
+        if (systemd != null && !systemd.isBlank()) {
+            return Path.of(systemd.split(":")[0]);
+        }
+        return Path.of(System.getProperty("user.home"), ".local", "state", "carsight");
+    }
+
+    private static String last(Map<String, List<String>> o, String name) {
+        List<String> values = o.get(name);
+        return values.get(values.size() - 1);
+    }
+
+    private static double number(String text, String flag, String example) throws UsageException {
+        try {
+            double v = Double.parseDouble(text.trim());
+            if (!Double.isFinite(v) || v <= 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " must be a positive number, " + example + ", got '" + text + "'");
+        }
+    }
+
+    static int bitrate(String text) throws UsageException {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        double factor = 1;
+        if (t.endsWith("m")) {
+            factor = 1_000_000;
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("k")) {
+            factor = 1_000;
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double v = Double.parseDouble(t) * factor;
+            if (!(v >= 50_000 && v <= 50_000_000)) {
+                throw new NumberFormatException();
+            }
+            return (int) v;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--bitrate must be 50k..50M bits per second, e.g. 1500000, 1.5M or 800k, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package carsight.streamer.session;
+
+import carsight.protocol.signal.SignalCodec;
+import carsight.protocol.signal.SignalFormatException;
+import carsight.protocol.signal.SignalMessage;
+import carsight.streamer.camera.EncodedFrame;
+import carsight.streamer.camera.WallClock;
+import carsight.streamer.http.StreamerApi;
+import carsight.streamer.sdp.OfferRefusedException;
+import carsight.streamer.sdp.SdpFormatException;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One viewer's {@code /signal} conversation: hello, offer → answer, trickled candidates, ping/pong for clock sync,
+ * then a {@code stream} message and one {@code frame} message per frame sent. A bad message gets an {@code error}
+ * and is dropped; the connection and the media session live on.
+ */
+public final class SignalChannel implements StreamerApi.SignalPeer {
+
+    private static final System.Logger LOG = System.getLogger(SignalChannel.class.getName());
+
+    private final StreamerApi.SignalConnection connection;
+    private final ViewerSessions sessions;
+    private final StreamerContext context;
+    private final ExecutorService setup;
+    private final SignalCodec codec;
+    private volatile ViewerSession session;
+    private volatile boolean closed;
+    /** Candidates trickled while the session for the latest offer is still being set up. */
+    private final java.util.List<String> pendingCandidates = new java.util.ArrayList<>();
+    private boolean settingUp;
+
+    public SignalChannel(StreamerApi.SignalConnection connection, ViewerSessions sessions, StreamerContext context,
+                         ExecutorService setup, SignalCodec codec) {
+        this.connection = connection;
+        this.sessions = sessions;
+        this.context = context;
+        this.setup = setup;
+        this.codec = codec;
+        send(new SignalMessage.Hello(1, "streamer", null, "carsight"));
+        send(context.streamInfo());
+    }
+
+    @Override
+    public void onText(String text) {
+        long receivedMicros = WallClock.nowMicros();
+        SignalMessage message;
+        try {
+            message = codec.decode(text);
+        } catch (SignalFormatException e) {
+            context.metrics().signalError();
+            send(new SignalMessage.ErrorMessage(e.code(), e.getMessage()));
+            return;
+        }
+        if (message instanceof SignalMessage.Ping ping) {
+            send(new SignalMessage.Pong(ping.id(), ping.clientTimeMicros(), receivedMicros, WallClock.nowMicros()));
+        } else if (message instanceof SignalMessage.Offer offer) {
+            onOffer(offer);
+        } else if (message instanceof SignalMessage.Candidate candidate) {
+            ViewerSession current;
+            synchronized (pendingCandidates) {
+                current = session;
+                if (current == null) {
+                    if (!settingUp) {
+                        send(new SignalMessage.ErrorMessage("bad-message", "a candidate came before any offer"));
+                    } else if (pendingCandidates.size() < 64) {
+                        pendingCandidates.add(candidate.candidate());
+                    }
+                    return;
+                }
+            }
+            addCandidate(current, candidate.candidate());
+        } else if (message instanceof SignalMessage.Bye bye) {
+            ViewerSession current = session;
+            if (current != null) {
+                current.close("viewer said bye" + (bye.reason() == null ? "" : ": " + bye.reason()));
+            }
+        } else if (message instanceof SignalMessage.Hello || message instanceof SignalMessage.Telemetry) {
+            // hello carried the token (already checked); telemetry is informational
+        } else {
+            send(new SignalMessage.ErrorMessage("bad-message", "a viewer cannot send '" + message.type() + "' messages"));
+        }
+    }
+
+    private void onOffer(SignalMessage.Offer offer) {
+        ViewerSession previous;
+        synchronized (pendingCandidates) {
+            previous = session;
+            session = null;
+            settingUp = true;
+            pendingCandidates.clear();
+        }
+        if (previous != null) {
+            previous.close("viewer sent a new offer");
+        }
+        try {
+            setup.execute(() -> openSession(offer.sdp()));
+        } catch (RejectedExecutionException e) {
+            send(new SignalMessage.ErrorMessage("busy", "too many viewers are connecting at once; try again in a moment"));
+        }
+    }
+
+    private void openSession(String sdp) {
+        if (closed) {
+            return;
+        }
+        try {
+            ViewerSession opened = sessions.open(sdp, connection.remoteAddress(), new ViewerSession.Events() {
+                @Override
+                public void onMediaFlowing(ViewerSession s) {
+                    send(context.streamInfo());
+                }
+
+                @Override
+                public void onFrameSent(ViewerSession s, EncodedFrame frame, long rtpTimestamp, long sendTimeMicros) {
+                    send(new SignalMessage.FrameInfo(rtpTimestamp, frame.captureTimeMicros(), sendTimeMicros,
+                            frame.accessUnit().size(), frame.keyframe()));
+                }
+
+                @Override
+                public void onClosed(ViewerSession s, String reason) {
+                    if (!closed && session == s) {
+                        send(new SignalMessage.Bye(reason));
+                    }
+                }
+            });
+            java.util.List<String> early;
+            synchronized (pendingCandidates) {
+                session = opened;
+                settingUp = false;
+                early = new java.util.ArrayList<>(pendingCandidates);
+                pendingCandidates.clear();
+            }
+            if (closed) {
+                opened.close("signaling closed during setup");
+                return;
+            }
+            send(new SignalMessage.Answer(opened.answerSdp()));
+            for (String candidate : early) {
+                addCandidate(opened, candidate);
+            }
+        } catch (SdpFormatException e) {
+            send(new SignalMessage.ErrorMessage("bad-message", "the offer is not valid SDP: " + e.getMessage()));
+        } catch (OfferRefusedException e) {
+            send(new SignalMessage.ErrorMessage("offer-refused", e.getMessage()));
+        } catch (ViewerSessions.BusyException e) {
+            send(new SignalMessage.ErrorMessage("busy", e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "signal: could not set up a session for {0}: {1}",
+                    connection.remoteAddress(), e.toString());
+            send(new SignalMessage.ErrorMessage("internal", "the streamer could not set up the session: " + e.getMessage()));
+        } finally {
+            synchronized (pendingCandidates) {
+                settingUp = false;
+                pendingCandidates.clear();
+            }
+        }
+    }
+
+    private void addCandidate(ViewerSession target, String candidate) {
+        try {
+            target.addRemoteCandidate(candidate);
+        } catch (IllegalArgumentException e) {
+            send(new SignalMessage.ErrorMessage("bad-message", e.getMessage()));
+        }
+    }
+
+    @Override
+    public void onClose(String reason) {
+        closed = true;
+        ViewerSession current = session;
+        if (current != null) {
+            current.close("signaling closed: " + reason);
+        }
+    }
+
+    /** Ends the conversation with a bye (streamer shutting down). */
+    public void bye(String reason) {
+        send(new SignalMessage.Bye(reason));
+        connection.close(1001, reason);
+    }
+
+    private void send(SignalMessage message) {
+        connection.send(codec.encode(message));
+    }
+}
