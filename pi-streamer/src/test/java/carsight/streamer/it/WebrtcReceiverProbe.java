@@ -64,6 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WebrtcReceiverProbe {
 
     private final AtomicLong framesRendered = new AtomicLong();
+    private final AtomicLong framesAnnounced = new AtomicLong();
+    private final AtomicLong announcedAfterFirstFrame = new AtomicLong();
     private final AtomicLong framesWithTimecode = new AtomicLong();
     private final List<Double> truthLatencyMs = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong firstFrameNanos = new AtomicLong();
@@ -190,10 +192,19 @@ public final class WebrtcReceiverProbe {
         while (System.nanoTime() < end && answered) {
             Thread.sleep(200);
         }
+        long renderedAtEnd = framesRendered.get();
+        long announcedAtEnd = framesAnnounced.get();
+        long announcedSinceFirst = announcedAfterFirstFrame.get();
         Map<String, Object> inbound = inboundStats(pc);
+        String metrics = fetch(base.resolve("/metrics"));
         long first = firstFrameNanos.get();
         StringBuilder json = new StringBuilder("{");
-        json.append("\"framesRendered\":").append(framesRendered.get());
+        json.append("\"framesRendered\":").append(renderedAtEnd);
+        json.append(",\"framesAnnounced\":").append(announcedAtEnd);
+        json.append(",\"framesAnnouncedSinceFirstFrame\":").append(announcedSinceFirst);
+        json.append(",\"streamerRetransmissions\":").append(metric(metrics, "carsight_retransmissions_total"));
+        json.append(",\"streamerNacks\":").append(metric(metrics, "carsight_nacks_received_total"));
+        json.append(",\"streamerViewers\":").append(metric(metrics, "carsight_viewers"));
         json.append(",\"framesWithTimecode\":").append(framesWithTimecode.get());
         json.append(",\"width\":").append(width).append(",\"height\":").append(height);
         json.append(",\"firstFrameMs\":").append(first == 0 ? -1 : (first - connectStart) / 1_000_000);
@@ -229,6 +240,11 @@ public final class WebrtcReceiverProbe {
             } else if (message instanceof SignalMessage.Candidate c && !c.candidate().isEmpty()) {
                 pc.addIceCandidate(new RTCIceCandidate(c.sdpMid() == null ? "0" : c.sdpMid(),
                         c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate()));
+            } else if (message instanceof SignalMessage.FrameInfo) {
+                framesAnnounced.incrementAndGet();
+                if (firstFrameNanos.get() != 0) {
+                    announcedAfterFirstFrame.incrementAndGet();
+                }
             } else if (message instanceof SignalMessage.ErrorMessage e) {
                 note("error " + e.code() + ": " + e.message());
             }
@@ -274,6 +290,22 @@ public final class WebrtcReceiverProbe {
             result.complete(Map.of());
         });
         return result.get(5, TimeUnit.SECONDS);
+    }
+
+    private static String fetch(URI uri) {
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(java.time.Duration.ofSeconds(3)).build();
+            return http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(3)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static String metric(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElse("null");
     }
 
     private void send(Session s, SignalMessage m) {

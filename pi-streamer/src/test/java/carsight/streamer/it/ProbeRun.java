@@ -1,0 +1,54 @@
+package carsight.streamer.it;
+
+import carsight.streamer.testnet.NetNamespaces;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A receiver probe (webrtc-java or Chromium) running in a namespace, and its JSON summary. */
+final class ProbeRun {
+
+    final Process process;
+    final Path output;
+    final Path log;
+
+    private ProbeRun(Process process, Path output, Path log) {
+        this.process = process;
+        this.output = output;
+        this.log = log;
+    }
+
+    static ProbeRun webrtc(NetNamespaces net, String ns, String url, int seconds, Path dir, String... extra) throws IOException {
+        Path out = Files.createTempFile(dir, "probe", ".json");
+        Path log = Files.createTempFile(dir, "probe", ".log");
+        List<String> args = new ArrayList<>(List.of(url, StreamerProcess.TOKEN, String.valueOf(seconds), out.toString()));
+        args.addAll(List.of(extra));
+        return new ProbeRun(net.start(ns, NetNamespaces.java(WebrtcReceiverProbe.class.getName(),
+                args.toArray(String[]::new)), log), out, log);
+    }
+
+    static ProbeRun chromium(NetNamespaces net, String ns, String url, int seconds, Path dir) throws IOException {
+        Path out = Files.createTempFile(dir, "chromium", ".json");
+        Path log = Files.createTempFile(dir, "chromium", ".log");
+        return new ProbeRun(net.start(ns, NetNamespaces.java(ChromiumWhepProbe.class.getName(), url, StreamerProcess.TOKEN,
+                String.valueOf(seconds), out.toString()), log), out, log);
+    }
+
+    JsonNode result(int timeoutSeconds) throws IOException, InterruptedException {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("probe did not finish in " + timeoutSeconds + " s:\n" + Files.readString(log));
+        }
+        String json = Files.readString(output);
+        if (json.isBlank()) {
+            throw new IllegalStateException("probe wrote no result (exit " + process.exitValue() + "):\n" + Files.readString(log));
+        }
+        return new ObjectMapper().readTree(json);
+    }
+}

@@ -1,0 +1,163 @@
+package carsight.streamer.it;
+
+import carsight.streamer.testnet.NetNamespaces;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The streamer against real receivers — libwebrtc (webrtc-java) and Chromium — each in its own network namespace,
+ * joined by a veth link (and a TURN relay in a third namespace). Every test builds and removes its own namespaces.
+ */
+@Tag("netns")
+class StreamerNetworkTest {
+
+    static final String STREAMER_ADDRESS = "198.51.100.1";
+    static final String VIEWER_ADDRESS = "198.51.100.2";
+
+    @TempDir
+    Path dir;
+    NetNamespaces net;
+    String streamerNs;
+    String viewerNs;
+
+    @BeforeEach
+    void network() throws Exception {
+        NetNamespaces.assumeAvailable();
+        net = new NetNamespaces();
+        streamerNs = net.create("cs-streamer");
+        viewerNs = net.create("cs-viewer");
+    }
+
+    @AfterEach
+    void teardown() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    void directLink() throws Exception {
+        net.link(streamerNs, STREAMER_ADDRESS + "/24", viewerNs, VIEWER_ADDRESS + "/24");
+    }
+
+    @Test
+    void libwebrtcDecodesThe720pTestPatternAndReadsItsTimecode() throws Exception {
+        directLink();
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "1280x720", "--fps", "30", "--bitrate", "4M")) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 10, dir).result(60);
+
+            assertThat(r.path("width").asInt()).isEqualTo(1280);
+            assertThat(r.path("height").asInt()).isEqualTo(720);
+            long announced = r.path("framesAnnouncedSinceFirstFrame").asLong();
+            long rendered = r.path("framesRendered").asLong();
+            assertThat(announced).as("frames the streamer sent after the first one rendered").isGreaterThan(200);
+            assertThat(rendered).as("decoded and rendered vs sent: %s", r).isGreaterThanOrEqualTo((long) (announced * 0.95));
+            assertThat(r.path("framesWithTimecode").asLong()).as("frames whose timecode read back")
+                    .isGreaterThanOrEqualTo((long) (rendered * 0.95));
+            assertThat(r.path("truthLatencyP50Ms").isNumber()).isTrue();
+        }
+    }
+
+    @Test
+    void thePiHardwareEncodersHighProfileRecordingReachesLibwebrtc() throws Exception {
+        directLink();
+        Path fixture = Path.of("src/test/resources/h264/pi-car-720p30-high.h264").toAbsolutePath();
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "file:" + fixture)) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 5, dir).result(60);
+
+            assertThat(r.path("width").asInt()).as("%s", r).isEqualTo(1280);
+            assertThat(r.path("framesRendered").asLong()).isGreaterThan(100);
+            assertThat(streamer.log()).contains("640028").contains("answering");
+        }
+    }
+
+    @Test
+    void chromiumPullsOverWhepAndDecodes() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")),
+                "chromium and chromium-driver are needed (the README's test command installs them)");
+        directLink();
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480")) {
+            JsonNode r = ProbeRun.chromium(net, viewerNs, streamer.url, 5, dir).result(90);
+
+            assertThat(r.path("pull").asText()).as("%s", r).isEqualTo("ok");
+            assertThat(r.path("stats").path("framesDecoded").asLong()).as("%s", r).isGreaterThan(60);
+            assertThat(r.path("stats").path("videoWidth").asInt()).isEqualTo(640);
+            assertThat(r.path("stats").path("location").asText()).startsWith("/whep/");
+        }
+    }
+
+    @Test
+    void aViewerKilledAbruptlyDoesNotDisturbAnother() throws Exception {
+        directLink();
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480")) {
+            ProbeRun doomed = ProbeRun.webrtc(net, viewerNs, streamer.url, 30, dir);
+            ProbeRun survivor = ProbeRun.webrtc(net, viewerNs, streamer.url, 10, dir);
+            Thread.sleep(4_000);
+            doomed.process.destroyForcibly(); // no bye, no DTLS close: the process is simply gone
+            JsonNode r = survivor.result(60);
+
+            long announced = r.path("framesAnnouncedSinceFirstFrame").asLong();
+            assertThat(announced).isGreaterThan(200);
+            assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThanOrEqualTo((long) (announced * 0.95));
+            assertThat(streamer.alive()).isTrue();
+        }
+    }
+
+    @Test
+    void withFivePercentLossNacksAreAnsweredAndNearlyAllFramesDecode() throws Exception {
+        directLink();
+        net.randomLoss(viewerNs, 5);
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480", "--bitrate", "1M")) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 10, dir).result(60);
+
+            long announced = r.path("framesAnnouncedSinceFirstFrame").asLong();
+            assertThat(r.path("nackCount").asLong()).as("%s", r).isPositive();
+            assertThat(r.path("streamerRetransmissions").asLong()).as("%s", r).isPositive();
+            assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThanOrEqualTo((long) (announced * 0.90));
+        }
+    }
+
+    @Test
+    void mediaFlowsThroughATurnRelayWhenTheDirectPathIsBlocked() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
+        // streamer and viewer sit on two networks joined by a router that passes TCP (signaling) and drops UDP:
+        // the direct media path is blocked, the TURN server on the router is the only way through
+        String relayNs = net.create("cs-relay");
+        net.link(streamerNs, STREAMER_ADDRESS + "/24", relayNs, "198.51.100.254/24");
+        net.link(viewerNs, "203.0.113.2/24", relayNs, "203.0.113.254/24");
+        net.route(streamerNs, "203.0.113.0/24", "198.51.100.254");
+        net.route(viewerNs, "198.51.100.0/24", "203.0.113.254");
+        net.routerForwardingTcpOnly(relayNs);
+        Process turn = net.start(relayNs, List.of("/usr/bin/turnserver", "-n", "--listening-ip=198.51.100.254",
+                "--listening-ip=203.0.113.254", "--relay-ip=198.51.100.254", "--listening-port=3478",
+                "--min-port=49152", "--max-port=49300", "--lt-cred-mech", "--user=carsight:relay-secret",
+                "--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--log-file=stdout",
+                "--simple-log", "--pidfile=" + dir.resolve("turn.pid")), dir.resolve("turn.log"));
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480")) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir, "relay-only",
+                    "turn:203.0.113.254:3478?transport=udp", "carsight", "relay-secret").result(60);
+
+            assertThat(r.path("framesRendered").asLong()).as("%s\nTURN log:\n%s", r,
+                    Files.readString(dir.resolve("turn.log"))).isGreaterThan(100);
+            assertThat(streamer.log()).contains("relay");
+        } finally {
+            turn.destroyForcibly();
+        }
+    }
+}

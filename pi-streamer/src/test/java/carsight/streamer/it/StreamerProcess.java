@@ -1,0 +1,65 @@
+package carsight.streamer.it;
+
+import carsight.streamer.testnet.NetNamespaces;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real streamer ({@code carsight.streamer.Main}) as a child process inside a test namespace. */
+final class StreamerProcess implements AutoCloseable {
+
+    static final String TOKEN = "carsight-test-token";
+
+    private final Process process;
+    private final Path log;
+    final String url;
+
+    private StreamerProcess(Process process, Path log, String url) {
+        this.process = process;
+        this.log = log;
+        this.url = url;
+    }
+
+    static StreamerProcess start(NetNamespaces net, String ns, String address, Path dir, String... extraArgs)
+            throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--listen", address + ":8080", "--token", TOKEN,
+                "--state-dir", dir.resolve("state").toString()));
+        args.addAll(List.of(extraArgs));
+        Path log = Files.createTempFile(dir, "streamer", ".log");
+        Process p = net.start(ns, NetNamespaces.java("carsight.streamer.Main", args.toArray(String[]::new)), log);
+        StreamerProcess streamer = new StreamerProcess(p, log, "http://" + address + ":8080");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (streamer.log().contains("listening on")) {
+                return streamer;
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("streamer exited early:\n" + streamer.log());
+            }
+            Thread.sleep(100);
+        }
+        streamer.close();
+        throw new IllegalStateException("streamer did not come up in 30 s:\n" + streamer.log());
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Stops it as systemd would (SIGTERM), waiting for its shutdown. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package carsight.streamer.testnet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Test hosts in Linux network namespaces that the tests create and delete themselves, joined by veth pairs with
+ * documentation addresses (198.51.100.0/24, 203.0.113.0/24). Nothing here touches this machine's own interfaces:
+ * libwebrtc and Chromium gather no loopback candidates, so real peers need these links to find each other.
+ */
+public final class NetNamespaces implements AutoCloseable {
+
+    private static final java.util.concurrent.atomic.AtomicInteger LINKS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final List<String> namespaces = new ArrayList<>();
+
+    /** Skips the calling test (with the reason) unless namespaces can be made here. */
+    public static void assumeAvailable() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "network namespace tests need root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
+                "network namespace tests need iproute2's ip command");
+    }
+
+    /** Creates a namespace with its loopback up, deleting any leftover of the same name first. */
+    public String create(String name) throws IOException {
+        run("ip", "netns", "del", name).ignoreFailure();
+        run("ip", "netns", "add", name).check();
+        namespaces.add(name);
+        run("ip", "-n", name, "link", "set", "lo", "up").check();
+        return name;
+    }
+
+    /** Joins two namespaces with a veth pair and gives each end an address (CIDR form, e.g. 198.51.100.1/24). */
+    public void link(String nsA, String addressA, String nsB, String addressB) throws IOException {
+        int n = LINKS.incrementAndGet();
+        String ifA = "csveth" + n + "a";
+        String ifB = "csveth" + n + "b";
+        run("ip", "link", "del", ifA).ignoreFailure();
+        run("ip", "link", "add", ifA, "type", "veth", "peer", "name", ifB).check();
+        run("ip", "link", "set", ifA, "netns", nsA).check();
+        run("ip", "link", "set", ifB, "netns", nsB).check();
+        run("ip", "-n", nsA, "addr", "add", addressA, "dev", ifA).check();
+        run("ip", "-n", nsB, "addr", "add", addressB, "dev", ifB).check();
+        run("ip", "-n", nsA, "link", "set", ifA, "up").check();
+        run("ip", "-n", nsB, "link", "set", ifB, "up").check();
+    }
+
+    /** Drops {@code percent} % of packets arriving in {@code ns} (nftables numgen), as a lossy radio link would. */
+    public void randomLoss(String ns, int percent) throws IOException {
+        String rules = "table inet carsight_loss {\n"
+                + "  chain input {\n    type filter hook input priority 0; policy accept;\n"
+                + "    meta l4proto udp numgen random mod 100 < " + percent + " drop\n  }\n}\n";
+        Path file = Files.createTempFile("carsight-nft", ".conf");
+        Files.writeString(file, rules, StandardCharsets.UTF_8);
+        run("ip", "netns", "exec", ns, "nft", "-f", file.toString()).check();
+        Files.deleteIfExists(file);
+    }
+
+    /** Adds a route in {@code ns} to {@code destination} (CIDR) through {@code gateway}. */
+    public void route(String ns, String destination, String gateway) throws IOException {
+        run("ip", "-n", ns, "route", "add", destination, "via", gateway).check();
+    }
+
+    /**
+     * Makes {@code ns} a router that forwards TCP but drops forwarded UDP: signaling gets through, media must take a
+     * relay — a firewall that blocks the direct path.
+     */
+    public void routerForwardingTcpOnly(String ns) throws IOException {
+        run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1").check();
+        String rules = "table inet carsight_router {\n  chain forward {\n"
+                + "    type filter hook forward priority 0; policy accept;\n    meta l4proto udp drop\n  }\n}\n";
+        Path file = Files.createTempFile("carsight-nft", ".conf");
+        Files.writeString(file, rules, StandardCharsets.UTF_8);
+        run("ip", "netns", "exec", ns, "nft", "-f", file.toString()).check();
+        Files.deleteIfExists(file);
+    }
+
+    /** Starts {@code command} inside {@code ns}. */
+    public Process start(String ns, List<String> command, Path output) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+        if (output != null) {
+            builder.redirectOutput(output.toFile());
+        }
+        return builder.start();
+    }
+
+    /** A command line running {@code mainClass} on this test's class path with the same JVM. */
+    public static List<String> java(String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Override
+    public void close() {
+        for (String ns : namespaces) {
+            try {
+                run("ip", "netns", "pids", ns).output().lines().forEach(pid -> {
+                    try {
+                        run("kill", "-9", pid.strip()).ignoreFailure();
+                    } catch (IOException ignored) {
+                        // gone already
+                    }
+                });
+                run("ip", "netns", "del", ns).ignoreFailure();
+            } catch (IOException ignored) {
+                // best effort: the next run deletes leftovers by name
+            }
+        }
+        namespaces.clear();
+    }
+
+    static Result run(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: " + String.join(" ", command));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", command), e);
+        }
+        return new Result(String.join(" ", command), p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    record Result(String command, int exitCode, String output) {
+        Result check() throws IOException {
+            if (exitCode != 0) {
+                throw new IOException("'" + command + "' failed (" + exitCode + "): " + output.strip());
+            }
+            return this;
+        }
+
+        void ignoreFailure() {
+        }
+    }
+}
