@@ -88,8 +88,8 @@ class AnswerBuilderTest {
             "''|empty",
             "hello|not '<letter>=<value>'",
             "o=- 1 2 IN IP4 0.0.0.0|must start with 'v=0'",
-            "v=0\nm=video x UDP 96|bad port",
-            "v=0\nm=video|m= needs",
+            "v=0\\nm=video x UDP 96|bad port",
+            "v=0\\nm=video|m= needs",
     })
     void malformedSdpIsRefusedWithTheLine(String sdp, String message) {
         assertThatThrownBy(() -> SessionDescription.parse(sdp.replace("\\n", "\n"))).isInstanceOf(SdpFormatException.class)
