@@ -136,8 +136,11 @@ public final class StreamerHttpServer implements AutoCloseable {
                             .getBytes(StandardCharsets.UTF_8));
                     return;
                 }
-                byte[] body = readLimited(request.getInputStream(), MAX_SDP_BYTES);
+                InputStream in = request.getInputStream();
+                byte[] body = readLimited(in, MAX_SDP_BYTES);
                 if (body == null) {
+                    in.skip(1 << 20); // let the client finish sending so it can read the answer
+                    response.setHeader("Connection", "close");
                     send(response, 413, "text/plain; charset=utf-8", ("SDP offer larger than " + MAX_SDP_BYTES + " bytes\n")
                             .getBytes(StandardCharsets.UTF_8));
                     return;

@@ -24,7 +24,7 @@ final class WebSocketMount {
 
     WebSocketMount(int maxMessageBytes) {
         ServerContainer spi = new GrizzlyServerContainer().createContainer(Map.of(
-                "org.glassfish.tyrus.incomingBufferSize", maxMessageBytes + 1024));
+                "org.glassfish.tyrus.incomingBufferSize", maxMessageBytes * 4));
         this.container = (TyrusServerContainer) spi;
         container.setDefaultMaxTextMessageBufferSize(maxMessageBytes);
         container.setDefaultMaxBinaryMessageBufferSize(1024);
@@ -46,7 +46,7 @@ final class WebSocketMount {
         listener.registerAddOn(addOn);
     }
 
+    /** Nothing to stop: the listener, owned by the HTTP server, carries the connections. */
     void stop() {
-        container.stop();
     }
 }
