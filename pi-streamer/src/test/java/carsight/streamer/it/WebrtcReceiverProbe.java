@@ -65,6 +65,7 @@ public final class WebrtcReceiverProbe {
 
     private final AtomicLong framesRendered = new AtomicLong();
     private final AtomicLong framesAnnounced = new AtomicLong();
+    private final List<Double> sendDelayMicros = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong announcedAfterFirstFrame = new AtomicLong();
     private final AtomicLong framesWithTimecode = new AtomicLong();
     private final List<Double> truthLatencyMs = Collections.synchronizedList(new ArrayList<>());
@@ -210,6 +211,9 @@ public final class WebrtcReceiverProbe {
         json.append(",\"firstFrameMs\":").append(first == 0 ? -1 : (first - connectStart) / 1_000_000);
         json.append(",\"iceState\":\"").append(iceState).append('"');
         json.append(",\"truthLatencyP50Ms\":").append(percentile(truthLatencyMs, 0.5));
+        json.append(",\"truthLatencyP95Ms\":").append(percentile(truthLatencyMs, 0.95));
+        json.append(",\"auInToLastPacketP50Us\":").append(percentile(sendDelayMicros, 0.5));
+        json.append(",\"auInToLastPacketP99Us\":").append(percentile(sendDelayMicros, 0.99));
         for (String key : List.of("framesDecoded", "framesDropped", "nackCount", "pliCount", "packetsLost", "packetsReceived", "freezeCount")) {
             Object v = inbound.get(key);
             json.append(",\"").append(key).append("\":").append(v == null ? "null" : v.toString());
@@ -240,8 +244,9 @@ public final class WebrtcReceiverProbe {
             } else if (message instanceof SignalMessage.Candidate c && !c.candidate().isEmpty()) {
                 pc.addIceCandidate(new RTCIceCandidate(c.sdpMid() == null ? "0" : c.sdpMid(),
                         c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate()));
-            } else if (message instanceof SignalMessage.FrameInfo) {
+            } else if (message instanceof SignalMessage.FrameInfo frame) {
                 framesAnnounced.incrementAndGet();
+                sendDelayMicros.add((double) (frame.sendTimeMicros() - frame.captureTimeMicros()));
                 if (firstFrameNanos.get() != 0) {
                     announcedAfterFirstFrame.incrementAndGet();
                 }
