@@ -246,7 +246,9 @@ public final class WebrtcReceiverProbe {
                         c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate()));
             } else if (message instanceof SignalMessage.FrameInfo frame) {
                 framesAnnounced.incrementAndGet();
-                sendDelayMicros.add((double) (frame.sendTimeMicros() - frame.captureTimeMicros()));
+                if (framesAnnounced.get() > 90) { // past the cached pictures replayed at join: live frames only
+                    sendDelayMicros.add((double) (frame.sendTimeMicros() - frame.captureTimeMicros()));
+                }
                 if (firstFrameNanos.get() != 0) {
                     announcedAfterFirstFrame.incrementAndGet();
                 }

@@ -1,0 +1,615 @@
+package carsight.console.peer;
+
+import carsight.console.latency.FrameLatency;
+import carsight.console.latency.FrameTiming;
+import carsight.protocol.clock.ClockOffset;
+import carsight.protocol.signal.SignalCodec;
+import carsight.protocol.signal.SignalFormatException;
+import carsight.protocol.signal.SignalMessage;
+import carsight.protocol.timecode.FrameTimecode;
+import carsight.protocol.timecode.TimecodeWord;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCRtpCodecCapability;
+import dev.onvoid.webrtc.RTCRtpReceiver;
+import dev.onvoid.webrtc.RTCRtpSynchronizationSource;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCRtpTransceiverInit;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.RTCStats;
+import dev.onvoid.webrtc.RTCStatsType;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaType;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.I420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import dev.onvoid.webrtc.media.video.VideoTrackSink;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import org.glassfish.tyrus.client.ClientManager;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The console's connection to a streamer: signaling over {@code /signal}, a libwebrtc receiver (webrtc-java) for
+ * the H.264 video, clock sync, per-frame timing, and reconnection with backoff whenever the link drops.
+ *
+ * <p>Threads: libwebrtc's native threads deliver frames and events; one scheduler thread of ours does signaling
+ * work, clock pings, synchronization-source polls and stats. Nothing here touches JavaFX; the listener hands values
+ * to the UI. Decoded frames are kept newest-wins: {@link #takeNewestFrame()} gives the frame to show (the caller must
+ * {@link VideoFrame#release()} it), older unshown frames are released here.
+ */
+public final class StreamerLink implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(StreamerLink.class.getName());
+
+    /** What the link reports. Called from the link's threads; must not block. */
+    public interface Listener {
+        default void onState(LinkState state, String detail) {
+        }
+
+        default void onStream(SignalMessage.StreamInfo stream) {
+        }
+
+        default void onClock(ClockOffset.Estimate estimate) {
+        }
+
+        default void onLatency(FrameLatency latency) {
+        }
+
+        /** Capture → on screen from the frame's own timecode (test pattern only), ms. */
+        default void onTruth(double millis) {
+        }
+
+        default void onStats(LinkStats stats) {
+        }
+
+        /** A new decoded frame is waiting in {@link #takeNewestFrame()}. */
+        default void onFrameReady() {
+        }
+    }
+
+    private final URI streamer;
+    private final String token;
+    private final Listener listener;
+    private final SignalCodec codec = new SignalCodec();
+    private final ClockOffset clock = new ClockOffset(32);
+    private final FrameTiming timing = new FrameTiming(clock);
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "streamer-link");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<VideoFrame> newest = new AtomicReference<>();
+    private final AtomicReference<long[]> newestTimes = new AtomicReference<>();
+    private final VideoTrackSink sink = this::onFrame; // held strongly: native code keeps only a weak reference
+    private final AtomicLong framesShown = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong pingIds = new AtomicLong();
+
+    private HeadlessAudioDeviceModule audio;
+    private PeerConnectionFactory factory;
+    private volatile Attempt attempt;
+    private volatile boolean closed;
+    private volatile LinkState state = LinkState.STOPPED;
+    private long backoffMillis = 500;
+    private volatile long connectStartedNanos;
+    private volatile long firstFrameMillis = -1;
+    private volatile long lastFrameNanos;
+    private long lastBytes;
+    private long lastStatsNanos;
+
+    public StreamerLink(URI streamer, String token, Listener listener) {
+        this.streamer = streamer;
+        this.token = token;
+        this.listener = listener;
+    }
+
+    public void start() {
+        worker.execute(() -> {
+            audio = new HeadlessAudioDeviceModule();
+            factory = new PeerConnectionFactory(audio);
+            connect();
+        });
+        worker.scheduleWithFixedDelay(this::pollArrivals, 100, 5, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(this::pollStats, 1000, 1000, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(this::ping, 200, 500, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(this::watchdog, 1000, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    public LinkState state() {
+        return state;
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Time from the first connect to the first frame shown, or -1. */
+    public long firstFrameMillis() {
+        return firstFrameMillis;
+    }
+
+    public long framesShown() {
+        return framesShown.get();
+    }
+
+    /** One connection attempt: a socket and a peer connection that live and die together. */
+    private final class Attempt {
+        volatile Session socket;
+        volatile RTCPeerConnection pc;
+        volatile VideoTrack remote;
+        volatile RTCRtpReceiver receiver;
+        volatile CustomVideoSource placeholderSource;
+        volatile VideoTrack placeholder;
+        volatile boolean dead;
+        volatile long lastMediaNanos = System.nanoTime();
+        final long startedNanos = System.nanoTime();
+        volatile boolean everLive;
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        if (connectStartedNanos == 0) {
+            connectStartedNanos = System.nanoTime();
+        }
+        Attempt a = new Attempt();
+        attempt = a;
+        setState(LinkState.CONNECTING, streamer.toString());
+        try {
+            RTCConfiguration config = new RTCConfiguration();
+            a.pc = factory.createPeerConnection(config, new PeerConnectionObserver() {
+                @Override
+                public void onIceCandidate(RTCIceCandidate candidate) {
+                    send(a, new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
+                }
+
+                @Override
+                public void onIceConnectionChange(RTCIceConnectionState ice) {
+                    worker.execute(() -> onIce(a, ice));
+                }
+
+                @Override
+                public void onTrack(RTCRtpTransceiver transceiver) {
+                    worker.execute(() -> {
+                        if (transceiver.getReceiver().getTrack() instanceof VideoTrack video && !a.dead) {
+                            a.remote = video;
+                            a.receiver = transceiver.getReceiver();
+                            video.addSink(sink);
+                        }
+                    });
+                }
+            });
+            a.placeholderSource = new CustomVideoSource();
+            a.placeholder = factory.createVideoTrack("carsight-recv", a.placeholderSource);
+            RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+            init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
+            RTCRtpTransceiver transceiver = a.pc.addTransceiver(a.placeholder, init);
+            List<RTCRtpCodecCapability> h264 = new ArrayList<>();
+            for (RTCRtpCodecCapability c : factory.getRtpReceiverCapabilities(MediaType.VIDEO).getCodecs()) {
+                if (c.getName().equalsIgnoreCase("H264") || c.getName().equalsIgnoreCase("rtx")) {
+                    h264.add(c);
+                }
+            }
+            transceiver.setCodecPreferences(h264);
+
+            URI signal = URI.create((streamer.getScheme().equals("https") ? "wss" : "ws") + "://" + streamer.getHost()
+                    + ":" + (streamer.getPort() < 0 ? 80 : streamer.getPort()) + "/signal"
+                    + (token == null || token.isEmpty() ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
+            ClientManager client = ClientManager.createClient();
+            client.getProperties().put("org.glassfish.tyrus.client.sharedContainerTimeout", 5);
+            client.asyncConnectToServer(new Endpoint() {
+                @Override
+                public void onOpen(Session session, EndpointConfig cfg) {
+                    session.setMaxTextMessageBufferSize(SignalCodec.MAX_BYTES);
+                    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onSignal(a, text));
+                    a.socket = session;
+                    worker.execute(() -> offer(a));
+                }
+
+                @Override
+                public void onClose(Session session, CloseReason reason) {
+                    worker.execute(() -> {
+                        if (reason.getCloseCode().getCode() == 1008) {
+                            fail(a, LinkState.UNAUTHORIZED, "the streamer refused the token");
+                        } else {
+                            fail(a, LinkState.LINK_LOST, "signaling closed: " + reason.getReasonPhrase());
+                        }
+                    });
+                }
+
+                @Override
+                public void onError(Session session, Throwable error) {
+                    worker.execute(() -> fail(a, LinkState.LINK_LOST, "signaling error: " + error.getMessage()));
+                }
+            }, ClientEndpointConfig.Builder.create().build(), signal);
+            worker.schedule(() -> {
+                if (a.socket == null && !a.dead) {
+                    fail(a, LinkState.LINK_LOST, "cannot reach " + streamer);
+                }
+            }, 5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            fail(a, LinkState.LINK_LOST, "cannot connect: " + e.getMessage());
+        }
+    }
+
+    private void offer(Attempt a) {
+        if (a.dead) {
+            return;
+        }
+        setState(LinkState.NEGOTIATING, "offer sent");
+        a.pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription offer) {
+                worker.execute(() -> a.pc.setLocalDescription(offer, new SetSessionDescriptionObserver() {
+                    @Override
+                    public void onSuccess() {
+                        send(a, new SignalMessage.Offer(offer.sdp));
+                    }
+
+                    @Override
+                    public void onFailure(String error) {
+                        worker.execute(() -> fail(a, LinkState.LINK_LOST, "local description refused: " + error));
+                    }
+                }));
+            }
+
+            @Override
+            public void onFailure(String error) {
+                worker.execute(() -> fail(a, LinkState.LINK_LOST, "cannot create an offer: " + error));
+            }
+        });
+    }
+
+    private void onSignal(Attempt a, String text) {
+        long receivedMicros = nowMicros();
+        SignalMessage message;
+        try {
+            message = codec.decode(text);
+        } catch (SignalFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "signal: ignoring a bad message: {0}", e.getMessage());
+            return;
+        }
+        if (message instanceof SignalMessage.FrameInfo f) {
+            worker.execute(() -> timing.onReport(f.rtpTimestamp(), f.captureTimeMicros(), f.sendTimeMicros()));
+        } else if (message instanceof SignalMessage.Pong p) {
+            clock.add(p.clientTimeMicros(), p.serverReceiveMicros(), p.serverSendMicros(), receivedMicros);
+            clock.estimate().ifPresent(listener::onClock);
+        } else if (message instanceof SignalMessage.Answer answer) {
+            worker.execute(() -> a.pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.sdp()),
+                    new SetSessionDescriptionObserver() {
+                        @Override
+                        public void onSuccess() {
+                        }
+
+                        @Override
+                        public void onFailure(String error) {
+                            worker.execute(() -> fail(a, LinkState.LINK_LOST, "the streamer's answer was refused: " + error));
+                        }
+                    }));
+        } else if (message instanceof SignalMessage.Candidate c && !c.candidate().isEmpty()) {
+            worker.execute(() -> a.pc.addIceCandidate(new RTCIceCandidate(c.sdpMid() == null ? "0" : c.sdpMid(),
+                    c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate())));
+        } else if (message instanceof SignalMessage.StreamInfo s) {
+            listener.onStream(s);
+        } else if (message instanceof SignalMessage.ErrorMessage e) {
+            LOG.log(System.Logger.Level.WARNING, "streamer says: {0}: {1}", e.code(), e.message());
+            if (e.code().equals("offer-refused") || e.code().equals("busy")) {
+                worker.execute(() -> fail(a, LinkState.LINK_LOST, e.message()));
+            }
+        } else if (message instanceof SignalMessage.Bye bye) {
+            worker.execute(() -> fail(a, LinkState.LINK_LOST, "the streamer ended the session: " + bye.reason()));
+        }
+    }
+
+    private void onIce(Attempt a, RTCIceConnectionState ice) {
+        if (a.dead) {
+            return;
+        }
+        switch (ice) {
+            case CONNECTED, COMPLETED -> {
+                a.everLive = true;
+                setState(LinkState.LIVE, "ICE " + ice.name().toLowerCase());
+            }
+            case FAILED -> fail(a, LinkState.LINK_LOST, "ICE failed: no network path to the streamer");
+            case DISCONNECTED -> setState(LinkState.LINK_LOST, "ICE disconnected: waiting for the path to come back");
+            default -> { }
+        }
+    }
+
+    /** Native sink thread: keep the newest frame, release the one it replaces. */
+    private void onFrame(VideoFrame frame) {
+        long sinkMicros = nowMicros();
+        Attempt a = attempt;
+        if (a != null) {
+            a.lastMediaNanos = System.nanoTime();
+        }
+        lastFrameNanos = System.nanoTime();
+        VideoFrame previous = newest.getAndSet(frame);
+        newestTimes.set(new long[]{sinkMicros});
+        if (previous != null) {
+            previous.release();
+        }
+        listener.onFrameReady();
+    }
+
+    /**
+     * The newest decoded frame, or null; the caller owns it and must release it. {@code shown} must be called with
+     * the time it reached the screen, so the frame's latency can be told.
+     */
+    public Frame takeNewestFrame() {
+        VideoFrame frame = newest.getAndSet(null);
+        long[] times = newestTimes.get();
+        return frame == null ? null : new Frame(frame, times == null ? nowMicros() : times[0]);
+    }
+
+    /** A decoded frame handed to the renderer. */
+    public final class Frame {
+        private final VideoFrame frame;
+        private final long sinkMicros;
+
+        private Frame(VideoFrame frame, long sinkMicros) {
+            this.frame = frame;
+            this.sinkMicros = sinkMicros;
+        }
+
+        public VideoFrame video() {
+            return frame;
+        }
+
+        /** Reads the test pattern's timecode from the luma plane, if there is one. */
+        public Optional<TimecodeWord.Timecode> timecode() {
+            I420Buffer i420 = frame.buffer.toI420(); // already I420: the same buffer, owned by the frame
+            ByteBuffer y = i420.getDataY();
+            int stride = i420.getStrideY();
+            if (i420.getWidth() < FrameTimecode.CELLS) {
+                return Optional.empty();
+            }
+            return FrameTimecode.read((x, yy) -> y.get(yy * stride + x) & 0xFF, i420.getWidth());
+        }
+
+        /** Call once the frame is on screen; releases it. */
+        public void shown(long screenMicros) {
+            Optional<TimecodeWord.Timecode> tc;
+            try {
+                tc = timecode();
+            } finally {
+                frame.release();
+            }
+            framesShown.incrementAndGet();
+            if (firstFrameMillis < 0) {
+                firstFrameMillis = (System.nanoTime() - connectStartedNanos) / 1_000_000;
+            }
+            tc.ifPresent(t -> listener.onTruth((screenMicros - t.captureTimeNear(screenMicros)) / 1000.0));
+            worker.execute(() -> {
+                timing.onShown(sinkMicros, screenMicros);
+                drainTiming();
+            });
+        }
+
+        /** Releases a frame that will not be shown. */
+        public void discard() {
+            frame.release();
+        }
+    }
+
+    private void drainTiming() {
+        Optional<FrameLatency> latency;
+        while ((latency = timing.next()).isPresent()) {
+            listener.onLatency(latency.get());
+        }
+    }
+
+    private void pollArrivals() {
+        Attempt a = attempt;
+        if (a == null || a.dead || a.receiver == null) {
+            return;
+        }
+        try {
+            long polled = nowMicros();
+            long nanoNow = System.nanoTime();
+            for (RTCRtpSynchronizationSource source : a.receiver.getSynchronizationSources()) {
+                // arrival is on libwebrtc's monotonic clock (µs), the same clock as System.nanoTime
+                long arrivalWall = polled - (nanoNow / 1000 - source.timestamp);
+                timing.onArrival(source.rtpTimestamp, arrivalWall, polled);
+            }
+            drainTiming();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "sync source poll failed: {0}", e.toString());
+        }
+    }
+
+    private void pollStats() {
+        Attempt a = attempt;
+        if (a == null || a.dead || a.pc == null) {
+            return;
+        }
+        a.pc.getStats(report -> {
+            Map<String, RTCStats> all = report.getStats();
+            Map<String, Object> inbound = Map.of();
+            String candidateType = "none";
+            for (RTCStats s : all.values()) {
+                if (s.getType() == RTCStatsType.INBOUND_RTP && "video".equals(s.getAttributes().get("kind"))) {
+                    inbound = s.getAttributes();
+                }
+                if (s.getType() == RTCStatsType.CANDIDATE_PAIR && Boolean.TRUE.equals(s.getAttributes().get("nominated"))
+                        && "succeeded".equals(String.valueOf(s.getAttributes().get("state")))) {
+                    RTCStats local = all.get(String.valueOf(s.getAttributes().get("localCandidateId")));
+                    if (local != null) {
+                        candidateType = String.valueOf(local.getAttributes().get("candidateType"));
+                    }
+                }
+            }
+            long bytes = number(inbound.get("bytesReceived"));
+            long now = System.nanoTime();
+            double kbps = lastStatsNanos == 0 ? 0 : (bytes - lastBytes) * 8.0 / ((now - lastStatsNanos) / 1e9) / 1000;
+            lastBytes = bytes;
+            lastStatsNanos = now;
+            Object fps = inbound.get("framesPerSecond");
+            listener.onStats(new LinkStats(state.label(), candidateType, Math.max(0, kbps),
+                    fps instanceof Number n ? n.doubleValue() : 0, number(inbound.get("packetsLost")),
+                    number(inbound.get("packetsReceived")), number(inbound.get("nackCount")),
+                    number(inbound.get("freezeCount")), number(inbound.get("framesDecoded")),
+                    number(inbound.get("framesDropped"))));
+        });
+    }
+
+    private void ping() {
+        Attempt a = attempt;
+        if (a != null && a.socket != null && !a.dead) {
+            send(a, new SignalMessage.Ping(pingIds.incrementAndGet(), nowMicros()));
+        }
+    }
+
+    /** Declares the link lost when no frame came for a while, even if ICE has not noticed yet. */
+    private void watchdog() {
+        Attempt a = attempt;
+        if (a == null || a.dead) {
+            return;
+        }
+        long silentMillis = (System.nanoTime() - a.lastMediaNanos) / 1_000_000;
+        if (a.everLive && silentMillis > 4_000) {
+            fail(a, LinkState.LINK_LOST, "no video for " + silentMillis / 1000 + " s");
+        } else if (!a.everLive && (System.nanoTime() - a.startedNanos) / 1_000_000 > 15_000) {
+            fail(a, LinkState.LINK_LOST, "no connection after 15 s");
+        }
+    }
+
+    private void fail(Attempt a, LinkState why, String detail) {
+        if (a.dead) {
+            return;
+        }
+        a.dead = true;
+        if (a.everLive) {
+            backoffMillis = 500;
+        }
+        setState(why, detail);
+        teardown(a);
+        if (closed) {
+            return;
+        }
+        long delay = backoffMillis;
+        backoffMillis = Math.min(8_000, backoffMillis * 2);
+        LOG.log(System.Logger.Level.INFO, "link: {0}; reconnecting in {1} ms", detail, delay);
+        worker.schedule(() -> {
+            reconnects.incrementAndGet();
+            clock.reset();
+            connect();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void teardown(Attempt a) {
+        try {
+            if (a.remote != null) {
+                a.remote.removeSink(sink);
+            }
+            if (a.socket != null && a.socket.isOpen()) {
+                a.socket.close();
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "teardown: {0}", e.toString());
+        }
+        if (a.pc != null) {
+            a.pc.close();
+        }
+        if (a.placeholder != null) {
+            a.placeholder.dispose();
+        }
+        if (a.placeholderSource != null) {
+            a.placeholderSource.dispose();
+        }
+        VideoFrame stale = newest.getAndSet(null);
+        if (stale != null) {
+            stale.release();
+        }
+    }
+
+    private void send(Attempt a, SignalMessage message) {
+        Session s = a.socket;
+        if (s == null || !s.isOpen() || a.dead) {
+            return;
+        }
+        try {
+            s.getAsyncRemote().sendText(codec.encode(message));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "signal send failed: {0}", e.toString());
+        }
+    }
+
+    private void setState(LinkState next, String detail) {
+        state = next;
+        LOG.log(System.Logger.Level.INFO, "link: {0} ({1})", next.label(), detail);
+        listener.onState(next, detail);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        worker.execute(() -> {
+            Attempt a = attempt;
+            if (a != null && !a.dead) {
+                a.dead = true;
+                send(a, new SignalMessage.Bye("console closed"));
+                teardown(a);
+            }
+            if (factory != null) {
+                factory.dispose();
+            }
+            if (audio != null) {
+                audio.dispose();
+            }
+            state = LinkState.STOPPED;
+            done.complete(null);
+        });
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "close: {0}", e.toString());
+        }
+        worker.shutdownNow();
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+}
