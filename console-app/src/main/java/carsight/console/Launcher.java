@@ -1,5 +1,18 @@
 package carsight.console;
 
+import carsight.console.ui.ConsoleApp;
+import carsight.streamer.LogFormat;
+import carsight.streamer.Streamer;
+import carsight.streamer.camera.Camera;
+import carsight.streamer.camera.CameraFactory;
+import carsight.streamer.camera.CameraSettings;
+import carsight.streamer.http.TokenCheck;
+import carsight.streamer.ice.IceConfig;
+import carsight.streamer.session.StreamerSettings;
+import javafx.application.Application;
+
+import java.net.URI;
+
 /**
  * Entry point of the operator console. Kept apart from the JavaFX {@code Application} so the fat jar starts on a
  * plain JDK with JavaFX on the class path.
@@ -10,7 +23,37 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        System.err.println("carsight console: not built yet in this version; run the streamer (see README).");
-        System.exit(2);
+        LogFormat.install();
+        ConsoleOptions options;
+        try {
+            options = ConsoleOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("carsight-console: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(ConsoleOptions.HELP);
+            return;
+        }
+        if (options.demo()) {
+            try {
+                CameraSettings settings = new CameraSettings(1280, 720, 30, 4_000_000, 30);
+                Camera camera = CameraFactory.create("test-pattern", settings);
+                Streamer streamer = new Streamer(camera, settings, StreamerSettings.defaults(), IceConfig.hostOnly(),
+                        "127.0.0.1", 0, TokenCheck.disabled());
+                streamer.start(10_000);
+                ConsoleApp.demoStreamer = streamer;
+                options = new ConsoleOptions(URI.create("http://127.0.0.1:" + streamer.port()), "", true,
+                        options.speed(), options.durationSeconds(), options.report(), false);
+                System.err.println("carsight-console: demo streamer (test pattern 1280x720@30) on http://127.0.0.1:" + streamer.port());
+            } catch (Exception e) {
+                System.err.println("carsight-console: cannot start the demo streamer: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+        }
+        ConsoleApp.options = options;
+        Application.launch(ConsoleApp.class);
     }
 }

@@ -14,15 +14,20 @@ import java.util.Optional;
  * synchronization sources; a decoded frame handed over; the moment it was shown), and turns them into per-frame
  * latency on our clock.
  *
- * <p>A decoded frame carries no RTP timestamp, so it is matched to the newest RTP timestamp that had fully arrived
- * before libwebrtc handed the frame over: with the streamer's playout delay of zero, frames are decoded in order as
- * soon as they are complete. Matching waits until arrivals up to the frame's hand-over time are known (they are
- * polled), so a late poll never pairs a frame with its predecessor. Sans-I/O: times in, samples out. Not
- * thread-safe; the caller serialises.
+ * <p>A decoded frame carries no RTP timestamp. libwebrtc's synchronization source records, per RTP timestamp, the
+ * moment the frame was delivered for rendering — which is when our sink receives it — so a frame is matched to the
+ * RTP timestamp delivered nearest its hand-over (frames are at least a few ms apart even at 200 fps). Matching waits
+ * until polls have covered a little past the hand-over, so a late poll never pairs a frame with its predecessor.
+ * How the time between "sent" and "delivered" splits into network, jitter buffer and decode comes from the
+ * receiver's statistics ({@link #onReceiverDelays}). Sans-I/O: times in, samples out. Not thread-safe.
  */
 public final class FrameTiming {
 
     private static final int MAX_FRAMES = 512;
+    /** How far past a frame's hand-over the polls must reach before it is matched. */
+    private static final long SETTLE_MICROS = 15_000;
+    /** A delivery further than this from the hand-over is not the same frame. */
+    private static final long MATCH_WINDOW_MICROS = 8_000;
 
     private record Report(long captureMicros, long sendMicros) {
     }
@@ -43,6 +48,8 @@ public final class FrameTiming {
     private final Deque<Arrival> arrivals = new ArrayDeque<>();
     private final Deque<Shown> shown = new ArrayDeque<>();
     private long arrivalsKnownUntilMicros = Long.MIN_VALUE;
+    private double jitterBufferMillis;
+    private double decodeMillis;
 
     public FrameTiming(ClockOffset clock) {
         this.clock = clock;
@@ -71,6 +78,12 @@ public final class FrameTiming {
         arrivalsKnownUntilMicros = Math.max(arrivalsKnownUntilMicros, polledAtMicros);
     }
 
+    /** Average jitter-buffer and decode time per frame over the last stats interval (from getStats deltas). */
+    public void onReceiverDelays(double jitterBufferMillis, double decodeMillis) {
+        this.jitterBufferMillis = Math.max(0, jitterBufferMillis);
+        this.decodeMillis = Math.max(0, decodeMillis);
+    }
+
     /** A decoded frame: handed to us at {@code sinkMicros}, shown at {@code screenMicros} (our wall clock). */
     public void onShown(long sinkMicros, long screenMicros) {
         shown.addLast(new Shown(sinkMicros, screenMicros));
@@ -83,13 +96,15 @@ public final class FrameTiming {
     public Optional<FrameLatency> next() {
         while (!shown.isEmpty()) {
             Shown frame = shown.peekFirst();
-            if (frame.sinkMicros() > arrivalsKnownUntilMicros) {
-                return Optional.empty(); // its packets may not all be polled yet
+            if (frame.sinkMicros() + SETTLE_MICROS > arrivalsKnownUntilMicros) {
+                return Optional.empty(); // its delivery may not be polled yet
             }
             shown.removeFirst();
             Arrival match = null;
             for (Arrival a : arrivals) {
-                if (a.arrivalMicros() <= frame.sinkMicros()) {
+                long distance = Math.abs(a.arrivalMicros() - frame.sinkMicros());
+                if (distance <= MATCH_WINDOW_MICROS
+                        && (match == null || distance < Math.abs(match.arrivalMicros() - frame.sinkMicros()))) {
                     match = a;
                 }
             }
@@ -103,11 +118,13 @@ public final class FrameTiming {
             }
             long capture = offset.get().toLocal(report.captureMicros());
             long sent = offset.get().toLocal(report.sendMicros());
+            double sentToSink = Math.max(0, frame.sinkMicros() - sent) / 1000.0;
+            double receiver = Math.min(sentToSink, jitterBufferMillis + decodeMillis);
             return Optional.of(new FrameLatency(match.rtpTimestamp(),
                     (frame.screenMicros() - capture) / 1000.0,
                     (report.sendMicros() - report.captureMicros()) / 1000.0,
-                    Math.max(0, match.arrivalMicros() - sent) / 1000.0,
-                    Math.max(0, frame.sinkMicros() - match.arrivalMicros()) / 1000.0,
+                    sentToSink - receiver,
+                    receiver,
                     Math.max(0, frame.screenMicros() - frame.sinkMicros()) / 1000.0,
                     frame.screenMicros()));
         }

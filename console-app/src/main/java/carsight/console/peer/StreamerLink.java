@@ -126,6 +126,10 @@ public final class StreamerLink implements AutoCloseable {
     private volatile long firstFrameMillis = -1;
     private volatile long lastFrameNanos;
     private long lastBytes;
+    private long lastEmitted;
+    private double lastJitterSeconds;
+    private long lastDecoded;
+    private double lastDecodeSeconds;
     private long lastStatsNanos;
 
     public StreamerLink(URI streamer, String token, Listener listener) {
@@ -325,7 +329,7 @@ public final class StreamerLink implements AutoCloseable {
             listener.onStream(s);
         } else if (message instanceof SignalMessage.ErrorMessage e) {
             LOG.log(System.Logger.Level.WARNING, "streamer says: {0}: {1}", e.code(), e.message());
-            if (e.code().equals("offer-refused") || e.code().equals("busy")) {
+            if (e.code().equals("offer-refused") || e.code().equals("busy") || e.code().equals("internal")) {
                 worker.execute(() -> fail(a, LinkState.LINK_LOST, e.message()));
             }
         } else if (message instanceof SignalMessage.Bye bye) {
@@ -471,6 +475,19 @@ public final class StreamerLink implements AutoCloseable {
                     }
                 }
             }
+            long emitted = number(inbound.get("jitterBufferEmittedCount"));
+            double jitterSeconds = inbound.get("jitterBufferDelay") instanceof Number n ? n.doubleValue() : 0;
+            long decoded = number(inbound.get("framesDecoded"));
+            double decodeSeconds = inbound.get("totalDecodeTime") instanceof Number n ? n.doubleValue() : 0;
+            if (emitted > lastEmitted && decoded > lastDecoded) {
+                double jitter = (jitterSeconds - lastJitterSeconds) * 1000 / (emitted - lastEmitted);
+                double decode = (decodeSeconds - lastDecodeSeconds) * 1000 / (decoded - lastDecoded);
+                worker.execute(() -> timing.onReceiverDelays(jitter, decode));
+            }
+            lastEmitted = emitted;
+            lastJitterSeconds = jitterSeconds;
+            lastDecoded = decoded;
+            lastDecodeSeconds = decodeSeconds;
             long bytes = number(inbound.get("bytesReceived"));
             long now = System.nanoTime();
             double kbps = lastStatsNanos == 0 ? 0 : (bytes - lastBytes) * 8.0 / ((now - lastStatsNanos) / 1e9) / 1000;

@@ -1,0 +1,96 @@
+package carsight.console;
+
+import carsight.protocol.speed.Speed;
+import carsight.protocol.speed.SpeedFormatException;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/** The console's command line. */
+public record ConsoleOptions(URI connect, String token, boolean demo, Speed speed, int durationSeconds, Path report,
+                             boolean help) {
+
+    public static final String HELP = """
+            Usage: carsight-console [options]
+
+              --connect URL        the streamer, e.g. http://192.168.1.50:8080 (remembered for next time)
+              --token TOKEN        its access token (remembered)
+              --demo               start a streamer on the built-in test pattern inside the console and watch it
+              --speed SPEED        vehicle speed, e.g. 50km/h, 31mph, 13.9m/s (default unit km/h)
+              --duration SECONDS   run this long, then exit (unattended runs)
+              --report FILE.json   with --duration: write what the meter saw to FILE.json at the end
+              --help               this text
+
+            Keys: F11 fullscreen · S speed field · B open the browser viewer · Esc leave fullscreen
+            """;
+
+    public static ConsoleOptions parse(String[] args) throws IllegalArgumentException {
+        URI connect = null;
+        String token = null;
+        boolean demo = false;
+        Speed speed = null;
+        int duration = 0;
+        Path report = null;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--demo" -> demo = true;
+                case "--help", "-h" -> help = true;
+                case "--connect", "--token", "--speed", "--duration", "--report" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(arg + " needs a value (see --help)");
+                        }
+                        value = args[++i];
+                    }
+                    switch (arg) {
+                        case "--connect" -> {
+                            try {
+                                connect = URI.create(value.contains("://") ? value : "http://" + value);
+                                if (connect.getHost() == null) {
+                                    throw new IllegalArgumentException();
+                                }
+                            } catch (IllegalArgumentException e) {
+                                throw new IllegalArgumentException("--connect must be a streamer address like http://192.168.1.50:8080");
+                            }
+                        }
+                        case "--token" -> token = value;
+                        case "--speed" -> {
+                            try {
+                                speed = Speed.parse(value);
+                            } catch (SpeedFormatException e) {
+                                throw new IllegalArgumentException("--speed: " + e.getMessage());
+                            }
+                        }
+                        case "--duration" -> {
+                            try {
+                                duration = Integer.parseInt(value);
+                                if (duration <= 0) {
+                                    throw new NumberFormatException();
+                                }
+                            } catch (NumberFormatException e) {
+                                throw new IllegalArgumentException("--duration must be a positive number of seconds");
+                            }
+                        }
+                        default -> report = Path.of(value);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + arg + " (see --help)");
+            }
+        }
+        if (report != null && duration == 0) {
+            throw new IllegalArgumentException("--report needs --duration SECONDS");
+        }
+        if (demo && connect != null) {
+            throw new IllegalArgumentException("--demo and --connect contradict each other: choose one");
+        }
+        return new ConsoleOptions(connect, token, demo, speed, duration, report, help);
+    }
+}

@@ -1,0 +1,63 @@
+package carsight.console;
+
+import carsight.console.peer.StreamerLink;
+import carsight.console.ui.ConsoleModel;
+import carsight.protocol.latency.LatencySummary;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The JSON an unattended run ({@code --duration S --report FILE}) leaves behind; field names are a contract:
+ * framesRendered, durationS, firstFrameMs, reconnects, latencyMs{p50,p95,max}, truthLatencyMs{p50,p95,max} or null,
+ * speedMps, blindDistanceM{p50,p95}.
+ */
+public final class RunReport {
+
+    private RunReport() {
+    }
+
+    public static void write(Path file, ConsoleModel model, StreamerLink link, double durationSeconds) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("framesRendered", link == null ? 0 : link.framesShown());
+        root.put("durationS", Math.round(durationSeconds * 10) / 10.0);
+        if (link == null || link.firstFrameMillis() < 0) {
+            root.putNull("firstFrameMs");
+        } else {
+            root.put("firstFrameMs", link.firstFrameMillis());
+        }
+        root.put("reconnects", link == null ? 0 : link.reconnects());
+        summary(root, "latencyMs", model.latencySummary(), true);
+        summary(root, "truthLatencyMs", model.truthSummary(), true);
+        root.put("speedMps", Math.round(model.speedProperty().get().metresPerSecond() * 1000) / 1000.0);
+        summary(root, "blindDistanceM", model.distanceSummary(), false);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, json.writeValueAsString(root));
+    }
+
+    private static void summary(ObjectNode root, String name, Optional<LatencySummary> summary, boolean withMax) {
+        if (summary.isEmpty()) {
+            root.putNull(name);
+            return;
+        }
+        ObjectNode node = root.putObject(name);
+        node.put("p50", round(summary.get().p50()));
+        node.put("p95", round(summary.get().p95()));
+        if (withMax) {
+            node.put("max", round(summary.get().max()));
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,219 @@
+package carsight.console.ui;
+
+import carsight.console.ConsoleOptions;
+import carsight.console.RunReport;
+import carsight.console.latency.FrameLatency;
+import carsight.console.peer.LinkState;
+import carsight.console.peer.LinkStats;
+import carsight.console.peer.StreamerLink;
+import carsight.console.video.VideoPane;
+import carsight.protocol.clock.ClockOffset;
+import carsight.protocol.signal.SignalMessage;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+import java.net.URI;
+import java.util.prefs.Preferences;
+
+/**
+ * The operator console window: video with the blind-distance overlay, the latency meter, speed, history and link
+ * status. Connects to the streamer given on the command line, or the one remembered from last time.
+ */
+public final class ConsoleApp extends Application {
+
+    private static final System.Logger LOG = System.getLogger(ConsoleApp.class.getName());
+
+    /** Set by the launcher before {@link #launch}. */
+    public static volatile ConsoleOptions options = new ConsoleOptions(null, null, false, null, 0, null, false);
+    /** Set by the launcher in --demo mode: the in-process streamer to stop on exit. */
+    public static volatile AutoCloseable demoStreamer;
+
+    private final ConsoleModel model = new ConsoleModel();
+    private final Preferences prefs = Preferences.userNodeForPackage(ConsoleApp.class);
+    private VideoPane video;
+    private StreamerLink link;
+    private SpeedField speedField;
+    private TextField address;
+    private PasswordField token;
+    private long startedMillis;
+
+    @Override
+    public void start(Stage stage) {
+        startedMillis = System.currentTimeMillis();
+        ConsoleOptions o = options;
+        if (o.speed() != null) {
+            model.speedProperty().set(o.speed());
+        }
+        video = new VideoPane();
+        StackPane center = new StackPane(video, new DistanceOverlay(model));
+        center.getStyleClass().add("video-area");
+
+        speedField = new SpeedField(model);
+        Button browser = new Button("Open browser viewer (B)");
+        browser.setId("open-browser");
+        browser.setOnAction(e -> openBrowser());
+        Button fullscreen = new Button("Fullscreen (F11)");
+        fullscreen.setOnAction(e -> stage.setFullScreen(!stage.isFullScreen()));
+        HistoryChart history = new HistoryChart(model);
+        VBox side = new VBox(14, new LatencyGauge(model), speedField, new HBox(8, browser, fullscreen), history);
+        side.getStyleClass().add("side-panel");
+        side.setPrefWidth(380);
+        side.setPadding(new Insets(14));
+
+        address = new TextField(o.connect() != null ? o.connect().toString() : prefs.get("streamer", "http://raspberrypi.local:8080"));
+        address.setId("address");
+        HBox.setHgrow(address, Priority.ALWAYS);
+        token = new PasswordField();
+        token.setPromptText("token");
+        token.setText(o.token() != null ? o.token() : prefs.get("token", ""));
+        Button connect = new Button("Connect");
+        connect.setDefaultButton(true);
+        connect.setOnAction(e -> connect(URI.create(address.getText().trim()), token.getText().trim()));
+        Label brand = new Label("carsight");
+        brand.getStyleClass().add("brand");
+        HBox top = new HBox(8, brand, address, token, connect);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.getStyleClass().add("top-bar");
+
+        BorderPane root = new BorderPane(center, top, side, new StatusBar(model), null);
+        root.getStyleClass().add("console");
+        Scene scene = new Scene(root, 1360, 800);
+        scene.getStylesheets().add(ConsoleApp.class.getResource("/carsight/console/console.css").toExternalForm());
+        scene.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.F11) {
+                stage.setFullScreen(!stage.isFullScreen());
+            } else if (e.getCode() == KeyCode.S && !(e.getTarget() instanceof TextField)) {
+                speedField.focusInput();
+                e.consume();
+            } else if (e.getCode() == KeyCode.B && !(e.getTarget() instanceof TextField)) {
+                openBrowser();
+            }
+        });
+        stage.setTitle("carsight — operator console");
+        stage.setScene(scene);
+        stage.setOnCloseRequest(e -> Platform.exit());
+        stage.show();
+
+        Timeline refresh = new Timeline(new KeyFrame(Duration.seconds(1), e -> history.refresh(System.currentTimeMillis())));
+        refresh.setCycleCount(Timeline.INDEFINITE);
+        refresh.play();
+
+        if (o.connect() != null || o.demo()) {
+            connect(o.connect(), o.token());
+        }
+        if (o.durationSeconds() > 0) {
+            Timeline end = new Timeline(new KeyFrame(Duration.seconds(o.durationSeconds()), e -> finish()));
+            end.play();
+        }
+    }
+
+    private void connect(URI streamer, String key) {
+        if (link != null) {
+            link.close();
+        }
+        prefs.put("streamer", streamer.toString());
+        if (key != null) {
+            prefs.put("token", key);
+        }
+        address.setText(streamer.toString());
+        link = new StreamerLink(streamer, key, new StreamerLink.Listener() {
+            @Override
+            public void onState(LinkState state, String detail) {
+                Platform.runLater(() -> model.onLink(state, detail));
+            }
+
+            @Override
+            public void onStream(SignalMessage.StreamInfo s) {
+                Platform.runLater(() -> model.onStream(s.width(), s.height(), s.fps(), s.camera()));
+            }
+
+            @Override
+            public void onClock(ClockOffset.Estimate estimate) {
+                Platform.runLater(() -> model.onUncertainty(estimate.uncertaintyMicros() / 1000.0));
+            }
+
+            @Override
+            public void onLatency(FrameLatency latency) {
+                Platform.runLater(() -> model.onLatency(latency, System.currentTimeMillis()));
+            }
+
+            @Override
+            public void onTruth(double millis) {
+                Platform.runLater(() -> model.onTruth(millis, System.currentTimeMillis()));
+            }
+
+            @Override
+            public void onStats(LinkStats stats) {
+                Platform.runLater(() -> model.onStats(stats));
+            }
+
+            @Override
+            public void onFrameReady() {
+                video.frameReady();
+            }
+        });
+        video.attach(link);
+        link.start();
+    }
+
+    private void openBrowser() {
+        String url = address.getText().trim();
+        String key = token.getText().trim();
+        getHostServices().showDocument(url + "/" + (key.isEmpty() ? "" : "#token=" + key));
+    }
+
+    private void finish() {
+        ConsoleOptions o = options;
+        if (o.report() != null) {
+            double seconds = (System.currentTimeMillis() - startedMillis) / 1000.0;
+            try {
+                RunReport.write(o.report(), model, link, seconds);
+                LOG.log(System.Logger.Level.INFO, "report written to {0}", o.report());
+            } catch (Exception e) {
+                System.err.println("carsight-console: cannot write the report: " + e.getMessage());
+            }
+        }
+        Platform.exit();
+    }
+
+    @Override
+    public void stop() {
+        if (link != null) {
+            link.close();
+        }
+        if (video != null) {
+            video.stop();
+        }
+        AutoCloseable demo = demoStreamer;
+        if (demo != null) {
+            try {
+                demo.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "demo streamer: {0}", e.toString());
+            }
+        }
+        // libwebrtc's native threads are not daemon threads: leave explicitly
+        new Thread(() -> Runtime.getRuntime().halt(0), "exit").start();
+    }
+
+    public ConsoleModel model() {
+        return model;
+    }
+}

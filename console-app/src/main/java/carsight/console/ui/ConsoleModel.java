@@ -1,0 +1,174 @@
+package carsight.console.ui;
+
+import carsight.console.latency.FrameLatency;
+import carsight.console.peer.LinkState;
+import carsight.console.peer.LinkStats;
+import carsight.protocol.latency.LatencyStats;
+import carsight.protocol.latency.LatencySummary;
+import carsight.protocol.speed.BlindDistance;
+import carsight.protocol.speed.DistanceLevel;
+import carsight.protocol.speed.Speed;
+import carsight.protocol.speed.SpeedFormatException;
+import carsight.protocol.speed.SpeedUnit;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Everything the console shows, as observable properties the views bind to. Plain: no stage, no threads, so it is
+ * tested on its own. Update it on the JavaFX thread.
+ */
+public final class ConsoleModel {
+
+    public static final long HISTORY_MILLIS = 60_000;
+
+    private final StringProperty linkState = new SimpleStringProperty(LinkState.STOPPED.label());
+    private final StringProperty linkDetail = new SimpleStringProperty("");
+    private final ObjectProperty<LinkState> link = new SimpleObjectProperty<>(LinkState.STOPPED);
+    private final DoubleProperty latencyMs = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty uncertaintyMs = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty truthMs = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty cameraMs = new SimpleDoubleProperty(0);
+    private final DoubleProperty networkMs = new SimpleDoubleProperty(0);
+    private final DoubleProperty receiverMs = new SimpleDoubleProperty(0);
+    private final DoubleProperty screenMs = new SimpleDoubleProperty(0);
+    private final ObjectProperty<Speed> speed = new SimpleObjectProperty<>(Speed.of(50, SpeedUnit.KMH));
+    private final ObjectProperty<SpeedUnit> unit = new SimpleObjectProperty<>(SpeedUnit.KMH);
+    private final StringProperty speedError = new SimpleStringProperty("");
+    private final StringProperty distanceText = new SimpleStringProperty("waiting for video");
+    private final ObjectProperty<DistanceLevel> level = new SimpleObjectProperty<>(DistanceLevel.GREEN);
+    private final StringProperty statsText = new SimpleStringProperty("");
+    private final StringProperty streamText = new SimpleStringProperty("");
+    private final ObjectProperty<DistanceLevel.Thresholds> thresholds = new SimpleObjectProperty<>(DistanceLevel.Thresholds.defaults());
+
+    private final LatencyStats latencyHistory = new LatencyStats(HISTORY_MILLIS, 1_000_000);
+    private final LatencyStats distanceHistory = new LatencyStats(HISTORY_MILLIS, 1_000_000);
+    private final LatencyStats truthHistory = new LatencyStats(HISTORY_MILLIS, 1_000_000);
+    private final Deque<Double> recent = new ArrayDeque<>();
+
+    /** Parses what the operator typed; on error the message shows and the last good speed stays. */
+    public boolean applySpeed(String text) {
+        try {
+            speed.set(Speed.parse(text, unit.get()));
+            speedError.set("");
+            refreshDistance();
+            return true;
+        } catch (SpeedFormatException e) {
+            speedError.set(e.getMessage());
+            return false;
+        }
+    }
+
+    public void setUnit(SpeedUnit next) {
+        unit.set(next);
+    }
+
+    public void onLatency(FrameLatency f, long nowMillis) {
+        recent.addLast(f.totalMillis());
+        while (recent.size() > 9) {
+            recent.removeFirst();
+        }
+        double[] sorted = recent.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        latencyMs.set(sorted[sorted.length / 2]);
+        cameraMs.set(f.cameraToSentMillis());
+        networkMs.set(f.networkMillis());
+        receiverMs.set(f.receiverMillis());
+        screenMs.set(f.screenMillis());
+        latencyHistory.add(nowMillis, f.totalMillis());
+        distanceHistory.add(nowMillis, new BlindDistance(Math.max(0, f.totalMillis()), speed.get()).metres());
+        refreshDistance();
+    }
+
+    public void onTruth(double millis, long nowMillis) {
+        truthMs.set(millis);
+        truthHistory.add(nowMillis, millis);
+    }
+
+    public void onUncertainty(double millis) {
+        uncertaintyMs.set(millis);
+    }
+
+    public void onLink(LinkState state, String detail) {
+        link.set(state);
+        linkState.set(state.label());
+        linkDetail.set(detail);
+        if (state != LinkState.LIVE) {
+            distanceText.set(state == LinkState.LINK_LOST ? "LINK LOST — the picture is not live" : state.label());
+            level.set(DistanceLevel.RED);
+        }
+    }
+
+    public void onStats(LinkStats s) {
+        statsText.set(String.format(Locale.ROOT, "%s · %.0f kb/s · %.0f fps · loss %.1f %% · NACKs %d · freezes %d",
+                s.candidateType(), s.bitrateKbps(), s.fps(), s.lossPercent(), s.nackCount(), s.freezeCount()));
+    }
+
+    public void onStream(int width, int height, double fps, String camera) {
+        streamText.set(String.format(Locale.ROOT, "%dx%d @ %.0f fps · %s", width, height, fps, camera));
+    }
+
+    private void refreshDistance() {
+        if (link.get() != LinkState.LIVE || Double.isNaN(latencyMs.get())) {
+            return;
+        }
+        BlindDistance d = new BlindDistance(Math.max(0, latencyMs.get()), speed.get());
+        distanceText.set(d.describe());
+        level.set(d.level(thresholds.get()));
+    }
+
+    public Optional<LatencySummary> latencySummary() {
+        return latencyHistory.overall();
+    }
+
+    public Optional<LatencySummary> truthSummary() {
+        return truthHistory.overall();
+    }
+
+    public Optional<LatencySummary> distanceSummary() {
+        return distanceHistory.overall();
+    }
+
+    public Optional<LatencySummary> recentLatency(long nowMillis) {
+        return latencyHistory.recent(nowMillis);
+    }
+
+    public double[][] latencySeries(long nowMillis) {
+        return latencyHistory.series(nowMillis);
+    }
+
+    public double[][] distanceSeries(long nowMillis) {
+        return distanceHistory.series(nowMillis);
+    }
+
+    public StringProperty linkStateProperty() { return linkState; }
+    public StringProperty linkDetailProperty() { return linkDetail; }
+    public ObjectProperty<LinkState> linkProperty() { return link; }
+    public DoubleProperty latencyMsProperty() { return latencyMs; }
+    public DoubleProperty uncertaintyMsProperty() { return uncertaintyMs; }
+    public DoubleProperty truthMsProperty() { return truthMs; }
+    public DoubleProperty cameraMsProperty() { return cameraMs; }
+    public DoubleProperty networkMsProperty() { return networkMs; }
+    public DoubleProperty receiverMsProperty() { return receiverMs; }
+    public DoubleProperty screenMsProperty() { return screenMs; }
+    public ObjectProperty<Speed> speedProperty() { return speed; }
+    public ObjectProperty<SpeedUnit> unitProperty() { return unit; }
+    public StringProperty speedErrorProperty() { return speedError; }
+    public StringProperty distanceTextProperty() { return distanceText; }
+    public ObjectProperty<DistanceLevel> levelProperty() { return level; }
+    public StringProperty statsTextProperty() { return statsText; }
+    public StringProperty streamTextProperty() { return streamText; }
+    public ObjectProperty<DistanceLevel.Thresholds> thresholdsProperty() { return thresholds; }
+
+    static double[] copy(double[] a) {
+        return Arrays.copyOf(a, a.length);
+    }
+}
