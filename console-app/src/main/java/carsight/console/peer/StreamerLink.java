@@ -532,43 +532,65 @@ public final class StreamerLink implements AutoCloseable {
             backoffMillis = 500;
         }
         setState(why, detail);
-        teardown(a);
-        if (closed) {
-            return;
+        if (!closed) {
+            long delay = backoffMillis;
+            backoffMillis = Math.min(8_000, backoffMillis * 2);
+            LOG.log(System.Logger.Level.INFO, "link: {0}; reconnecting in {1} ms", detail, delay);
+            worker.schedule(() -> {
+                reconnects.incrementAndGet();
+                clock.reset();
+                try {
+                    connect();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "link: reconnect failed: {0}", e.toString());
+                }
+            }, delay, TimeUnit.MILLISECONDS);
         }
-        long delay = backoffMillis;
-        backoffMillis = Math.min(8_000, backoffMillis * 2);
-        LOG.log(System.Logger.Level.INFO, "link: {0}; reconnecting in {1} ms", detail, delay);
-        worker.schedule(() -> {
-            reconnects.incrementAndGet();
-            clock.reset();
-            connect();
-        }, delay, TimeUnit.MILLISECONDS);
+        teardown(a);
     }
 
+    /** Ends an attempt: each step on its own, so one failing step cannot leave the rest (or the reconnect) undone. */
     private void teardown(Attempt a) {
-        try {
+        quietly("remove sink", () -> {
             if (a.remote != null) {
                 a.remote.removeSink(sink);
             }
+        });
+        quietly("close signaling", () -> {
             if (a.socket != null && a.socket.isOpen()) {
                 a.socket.close();
             }
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "teardown: {0}", e.toString());
-        }
-        if (a.pc != null) {
-            a.pc.close();
-        }
-        if (a.placeholder != null) {
-            a.placeholder.dispose();
-        }
-        if (a.placeholderSource != null) {
-            a.placeholderSource.dispose();
-        }
+        });
+        quietly("close peer connection", () -> {
+            if (a.pc != null) {
+                a.pc.close();
+            }
+        });
+        quietly("dispose placeholder track", () -> {
+            if (a.placeholder != null) {
+                a.placeholder.dispose();
+            }
+        });
+        quietly("dispose placeholder source", () -> {
+            if (a.placeholderSource != null) {
+                a.placeholderSource.dispose();
+            }
+        });
         VideoFrame stale = newest.getAndSet(null);
         if (stale != null) {
             stale.release();
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void quietly(String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception | Error e) {
+            LOG.log(System.Logger.Level.DEBUG, "teardown: {0} failed: {1}", what, e.toString());
         }
     }
 

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The real streamer ({@code carsight.streamer.Main}) as a child process inside a test namespace. */
-final class StreamerProcess implements AutoCloseable {
+public final class StreamerProcess implements AutoCloseable {
 
-    static final String TOKEN = "carsight-test-token";
+    public static final String TOKEN = "carsight-test-token";
 
     private final Process process;
     private final Path log;
-    final String url;
+    public final String url;
 
     private StreamerProcess(Process process, Path log, String url) {
         this.process = process;
@@ -24,7 +24,7 @@ final class StreamerProcess implements AutoCloseable {
         this.url = url;
     }
 
-    static StreamerProcess start(NetNamespaces net, String ns, String address, Path dir, String... extraArgs)
+    public static StreamerProcess start(NetNamespaces net, String ns, String address, Path dir, String... extraArgs)
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--listen", address + ":8080", "--token", TOKEN,
                 "--state-dir", dir.resolve("state").toString()));
@@ -46,11 +46,11 @@ final class StreamerProcess implements AutoCloseable {
         throw new IllegalStateException("streamer did not come up in 30 s:\n" + streamer.log());
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
