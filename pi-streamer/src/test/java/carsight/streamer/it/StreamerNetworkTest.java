@@ -118,6 +118,27 @@ class StreamerNetworkTest {
     }
 
     @Test
+    void junkOnTheMediaPortChangesNothingForViewers() throws Exception {
+        directLink();
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480")) {
+            ProbeRun viewer = ProbeRun.webrtc(net, viewerNs, streamer.url, 10, dir);
+            Path junkLog = dir.resolve("junk.log");
+            Process junk = net.start(viewerNs, NetNamespaces.java(MediaPortJunk.class.getName(), streamer.url,
+                    StreamerProcess.TOKEN, "8"), junkLog);
+            JsonNode r = viewer.result(60);
+            assertThat(junk.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            assertThat(Files.readString(junkLog)).contains("junkSent");
+            long announced = r.path("framesAnnouncedSinceFirstFrame").asLong();
+            assertThat(announced).isGreaterThan(200);
+            assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThanOrEqualTo((long) (announced * 0.95));
+            assertThat(streamer.alive()).isTrue();
+            assertThat(streamer.log()).doesNotContain("Exception in thread");
+        }
+    }
+
+    @Test
     void withFivePercentLossNacksAreAnsweredAndNearlyAllFramesDecode() throws Exception {
         directLink();
         net.randomLoss(viewerNs, 5);
