@@ -21,6 +21,7 @@ public final class ChromiumWhepProbe {
     private static final String PULL = """
             const [token, done] = [arguments[0], arguments[arguments.length - 1]];
             (async () => {
+              window.carsightStart = performance.now();
               const pc = new RTCPeerConnection();
               pc.addTransceiver('video', {direction: 'recvonly'});
               const video = document.createElement('video');
@@ -40,6 +41,35 @@ public final class ChromiumWhepProbe {
               window.carsightLocation = response.headers.get('Location');
               await pc.setRemoteDescription({type: 'answer', sdp: await response.text()});
               window.carsightPc = pc; window.carsightVideo = video;
+              // the truth: read each presented frame's timecode (test pattern) from the picture itself
+              const crc8 = v => { let c = 0; for (let s = 40; s >= 0; s -= 8) { c ^= Number((v >> BigInt(s)) & 0xffn);
+                  for (let b = 0; b < 8; b++) c = (c & 0x80) ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } return c; };
+              const canvas = document.createElement('canvas');
+              const ctx = canvas.getContext('2d', {willReadFrequently: true});
+              window.carsightTruth = []; window.carsightFirstFrame = null;
+              const onFrame = (now, meta) => {
+                if (window.carsightFirstFrame === null) window.carsightFirstFrame = now - window.carsightStart;
+                const w = video.videoWidth, cell = Math.floor(w / 64);
+                if (cell >= 1) {
+                  canvas.width = w; canvas.height = cell;
+                  ctx.drawImage(video, 0, 0, w, cell, 0, 0, w, cell);
+                  const px = ctx.getImageData(0, 0, w, cell).data;
+                  let word = 0n;
+                  for (let i = 0; i < 64; i++) {
+                    const o = ((cell >> 1) * w + i * cell + (cell >> 1)) * 4;
+                    word = (word << 1n) | ((299 * px[o] + 587 * px[o + 1] + 114 * px[o + 2]) / 1000 >= 128 ? 1n : 0n);
+                  }
+                  const time = (word >> 12n) & ((1n << 48n) - 1n);
+                  if ((word >> 60n) === 10n && crc8(time) === Number((word >> 4n) & 0xffn)) {
+                    const shown = BigInt(Math.round((performance.timeOrigin + meta.expectedDisplayTime) * 1000));
+                    let capture = (shown & ~((1n << 48n) - 1n)) | time;
+                    if (capture > shown + (1n << 47n)) capture -= (1n << 48n);
+                    window.carsightTruth.push(Number(shown - capture) / 1000);
+                  }
+                }
+                video.requestVideoFrameCallback(onFrame);
+              };
+              video.requestVideoFrameCallback(onFrame);
               done('ok');
             })().catch(e => done('error: ' + e));
             """;
@@ -47,8 +77,12 @@ public final class ChromiumWhepProbe {
     private static final String STATS = """
             const done = arguments[arguments.length - 1];
             window.carsightPc.getStats().then(report => {
+              const t = window.carsightTruth.slice(Math.min(30, window.carsightTruth.length)).sort((a, b) => a - b);
+              const rank = q => t.length ? t[Math.max(0, Math.ceil(q * t.length) - 1)] : null;
               let result = {framesDecoded: 0, iceState: window.carsightPc.iceConnectionState,
-                            videoWidth: window.carsightVideo.videoWidth, location: window.carsightLocation};
+                            videoWidth: window.carsightVideo.videoWidth, location: window.carsightLocation,
+                            truthLatencyP50Ms: rank(0.5), truthLatencyP95Ms: rank(0.95), truthFrames: t.length,
+                            firstFrameMs: window.carsightFirstFrame};
               report.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') {
                 result.framesDecoded = s.framesDecoded || 0; result.nackCount = s.nackCount; result.pliCount = s.pliCount; } });
               done(JSON.stringify(result));

@@ -50,6 +50,20 @@ class StreamerNetworkTest {
         net.link(streamerNs, STREAMER_ADDRESS + "/24", viewerNs, VIEWER_ADDRESS + "/24");
     }
 
+    /** Waits (bounded) until a child process's log shows it is ready. */
+    static void waitForLine(Path log, String line, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                Thread.sleep(200);
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no '" + line + "' in " + log + " after " + seconds + " s:\n"
+                + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    }
+
     @Test
     void libwebrtcDecodesThe720pTestPatternAndReadsItsTimecode() throws Exception {
         directLink();
@@ -169,6 +183,7 @@ class StreamerNetworkTest {
                 "--min-port=49152", "--max-port=49300", "--lt-cred-mech", "--user=carsight:relay-secret",
                 "--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--log-file=stdout",
                 "--simple-log", "--pidfile=" + dir.resolve("turn.pid")), dir.resolve("turn.log"));
+        waitForLine(dir.resolve("turn.log"), "Total General servers", 15);
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
                 "--camera", "test-pattern", "--size", "640x480")) {
             JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir, "relay-only",
