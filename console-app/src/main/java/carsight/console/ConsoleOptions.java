@@ -1,5 +1,6 @@
 package carsight.console;
 
+import carsight.protocol.speed.DistanceLevel;
 import carsight.protocol.speed.Speed;
 import carsight.protocol.speed.SpeedFormatException;
 
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 
 /** The console's command line. */
 public record ConsoleOptions(URI connect, String token, boolean demo, Speed speed, int durationSeconds, Path report,
-                             boolean help) {
+                             DistanceLevel.Thresholds thresholds, boolean help) {
 
     public static final String HELP = """
             Usage: carsight-console [options]
@@ -19,6 +20,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
               --speed SPEED        vehicle speed, e.g. 50km/h, 31mph, 13.9m/s (default unit km/h)
               --duration SECONDS   run this long, then exit (unattended runs)
               --report FILE.json   with --duration: write what the meter saw to FILE.json at the end
+              --thresholds G,A     blind distance colours: green up to G metres, amber up to A, red beyond (1,3)
               --help               this text
 
             Keys: F11 fullscreen · S speed field · B open the browser viewer · Esc leave fullscreen
@@ -31,6 +33,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
         Speed speed = null;
         int duration = 0;
         Path report = null;
+        DistanceLevel.Thresholds thresholds = DistanceLevel.Thresholds.defaults();
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -43,7 +46,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
             switch (arg) {
                 case "--demo" -> demo = true;
                 case "--help", "-h" -> help = true;
-                case "--connect", "--token", "--speed", "--duration", "--report" -> {
+                case "--connect", "--token", "--speed", "--duration", "--report", "--thresholds" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(arg + " needs a value (see --help)");
@@ -79,6 +82,14 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
                                 throw new IllegalArgumentException("--duration must be a positive number of seconds");
                             }
                         }
+                        case "--thresholds" -> {
+                            try {
+                                String[] ga = value.split(",");
+                                thresholds = new DistanceLevel.Thresholds(Double.parseDouble(ga[0]), Double.parseDouble(ga[1]));
+                            } catch (RuntimeException e) {
+                                throw new IllegalArgumentException("--thresholds must be GREEN,AMBER in metres with GREEN ≤ AMBER, e.g. 1,3");
+                            }
+                        }
                         default -> report = Path.of(value);
                     }
                 }
@@ -91,6 +102,6 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
         if (demo && connect != null) {
             throw new IllegalArgumentException("--demo and --connect contradict each other: choose one");
         }
-        return new ConsoleOptions(connect, token, demo, speed, duration, report, help);
+        return new ConsoleOptions(connect, token, demo, speed, duration, report, thresholds, help);
     }
 }

@@ -170,7 +170,20 @@ public final class Streamer implements StreamerApi, AutoCloseable {
 
     @Override
     public String metricsText() {
-        return metrics.prometheus();
+        StringBuilder out = new StringBuilder(metrics.prometheus());
+        out.append("# HELP carsight_viewer_rtt_ms Round-trip time to each viewer, from its RTCP receiver reports.\n")
+                .append("# TYPE carsight_viewer_rtt_ms gauge\n");
+        StringBuilder loss = new StringBuilder("# HELP carsight_viewer_loss_ratio Fraction of packets each viewer "
+                + "reported lost in its last receiver report.\n# TYPE carsight_viewer_loss_ratio gauge\n");
+        for (ViewerSession session : sessions.all()) {
+            if (session.sendPath().rttMillis() >= 0) {
+                out.append(String.format(Locale.ROOT, "carsight_viewer_rtt_ms{viewer=\"%s\"} %.1f%n", session.id(),
+                        session.sendPath().rttMillis()));
+            }
+            loss.append(String.format(Locale.ROOT, "carsight_viewer_loss_ratio{viewer=\"%s\"} %.4f%n", session.id(),
+                    session.sendPath().lossFraction()));
+        }
+        return out.append(loss).toString();
     }
 
     @Override

@@ -41,7 +41,8 @@ public final class ConsoleApp extends Application {
     private static final System.Logger LOG = System.getLogger(ConsoleApp.class.getName());
 
     /** Set by the launcher before {@link #launch}. */
-    public static volatile ConsoleOptions options = new ConsoleOptions(null, null, false, null, 0, null, false);
+    public static volatile ConsoleOptions options = new ConsoleOptions(null, null, false, null, 0, null,
+            carsight.protocol.speed.DistanceLevel.Thresholds.defaults(), false);
     /** Set by the launcher in --demo mode: the in-process streamer to stop on exit. */
     public static volatile AutoCloseable demoStreamer;
 
@@ -61,6 +62,7 @@ public final class ConsoleApp extends Application {
         if (o.speed() != null) {
             model.speedProperty().set(o.speed());
         }
+        model.thresholdsProperty().set(o.thresholds());
         video = new VideoPane();
         StackPane center = new StackPane(video, new DistanceOverlay(model));
         center.getStyleClass().add("video-area");

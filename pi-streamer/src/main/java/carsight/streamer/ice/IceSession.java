@@ -148,6 +148,13 @@ public final class IceSession implements AutoCloseable {
         if (line.component() != 1) {
             return false;
         }
+        if (state == IceState.CONNECTED || component.getSelectedPair() != null) {
+            // Late trickle: the pair in use was found already (often through this very address as peer-reflexive).
+            // Adding it now would make ice4j rebuild its check list and stop answering checks on the pair in use.
+            LOG.log(System.Logger.Level.DEBUG, "ICE: connected already, ignoring late candidate {0}:{1}",
+                    line.address(), line.port());
+            return false;
+        }
         RemoteCandidate candidate = new RemoteCandidate(new TransportAddress(line.address(), line.port(), Transport.UDP),
                 component, candidateType(line.type()), line.foundation(), line.priority(), null);
         if (started) {

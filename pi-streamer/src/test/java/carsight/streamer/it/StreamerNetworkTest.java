@@ -91,7 +91,7 @@ class StreamerNetworkTest {
                 "--camera", "file:" + fixture)) {
             JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 5, dir).result(60);
 
-            assertThat(r.path("width").asInt()).as("%s", r).isEqualTo(1280);
+            assertThat(r.path("width").asInt()).as("%s\n%s", r, streamer.log()).isEqualTo(1280);
             assertThat(r.path("framesRendered").asLong()).isGreaterThan(100);
             assertThat(streamer.log()).contains("640028").contains("answering");
         }

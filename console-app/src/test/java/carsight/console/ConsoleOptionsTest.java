@@ -1,0 +1,38 @@
+package carsight.console;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConsoleOptionsTest {
+
+    @Test
+    void readsTheContractFlags() {
+        ConsoleOptions o = ConsoleOptions.parse(new String[]{"--connect", "192.0.2.7:8080", "--token", "t0ken",
+                "--speed", "31mph", "--duration", "20", "--report", "out.json", "--thresholds", "0.5,2"});
+        assertThat(o.connect().toString()).isEqualTo("http://192.0.2.7:8080");
+        assertThat(o.token()).isEqualTo("t0ken");
+        assertThat(o.speed().metresPerSecond()).isCloseTo(13.858, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(o.durationSeconds()).isEqualTo(20);
+        assertThat(o.report().toString()).isEqualTo("out.json");
+        assertThat(o.thresholds().greenMaxMetres()).isEqualTo(0.5);
+        assertThat(ConsoleOptions.parse(new String[]{"--demo"}).demo()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--speed fast|--speed: speed must be a number",
+            "--speed 500|above 400 km/h",
+            "--duration 0|--duration must be a positive number",
+            "--report x.json|--report needs --duration",
+            "--thresholds 3,1|--thresholds must be GREEN,AMBER",
+            "--demo --connect 192.0.2.7:8080|contradict",
+            "--bogus|unknown option --bogus",
+    })
+    void badFlagsSayWhatIsWrong(String args, String message) {
+        assertThatThrownBy(() -> ConsoleOptions.parse(args.split(" "))).hasMessageContaining(message);
+    }
+}
