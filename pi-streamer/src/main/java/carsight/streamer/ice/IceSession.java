@@ -50,7 +50,6 @@ public final class IceSession implements AutoCloseable {
         System.setProperty("ice4j.harvest.use-link-local-addresses", "false");
         System.setProperty("ice4j.consent-freshness.interval", System.getProperty(
                 "carsight.ice.consent-interval", "5 seconds"));
-        System.setProperty("ice4j.ice.termination-delay", "0 seconds");
     }
 
     private final Agent agent;

@@ -161,7 +161,7 @@ class StreamerNetworkTest {
             JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 10, dir).result(60);
 
             long announced = r.path("framesAnnouncedSinceFirstFrame").asLong();
-            assertThat(r.path("nackCount").asLong()).as("%s", r).isPositive();
+            assertThat(r.path("nackCount").asLong()).as("%s\n%s", r, streamer.log()).isPositive();
             assertThat(r.path("streamerRetransmissions").asLong()).as("%s", r).isPositive();
             assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThanOrEqualTo((long) (announced * 0.90));
         }
