@@ -5,7 +5,7 @@ import carsight.protocol.signal.SignalMessage;
 import carsight.streamer.camera.Camera;
 import carsight.streamer.camera.CameraSettings;
 import carsight.streamer.camera.EncodedFrame;
-import carsight.streamer.camera.WallClock;
+import carsight.protocol.clock.WallClock;
 import carsight.streamer.dtls.DtlsIdentity;
 import carsight.streamer.dtls.DtlsWarmup;
 import carsight.streamer.h264.NalUnit;

@@ -1,5 +1,6 @@
 package carsight.console.peer;
 
+import carsight.protocol.clock.WallClock;
 import carsight.console.latency.FrameLatency;
 import carsight.console.latency.FrameTiming;
 import carsight.protocol.clock.ClockOffset;
@@ -46,7 +47,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -297,7 +297,7 @@ public final class StreamerLink implements AutoCloseable {
     }
 
     private void onSignal(Attempt a, String text) {
-        long receivedMicros = nowMicros();
+        long receivedMicros = WallClock.nowMicros();
         SignalMessage message;
         try {
             message = codec.decode(text);
@@ -354,7 +354,7 @@ public final class StreamerLink implements AutoCloseable {
 
     /** Native sink thread: keep the newest frame, release the one it replaces. */
     private void onFrame(VideoFrame frame) {
-        long sinkMicros = nowMicros();
+        long sinkMicros = WallClock.nowMicros();
         Attempt a = attempt;
         if (a != null) {
             a.lastMediaNanos = System.nanoTime();
@@ -375,7 +375,7 @@ public final class StreamerLink implements AutoCloseable {
     public Frame takeNewestFrame() {
         VideoFrame frame = newest.getAndSet(null);
         long[] times = newestTimes.get();
-        return frame == null ? null : new Frame(frame, times == null ? nowMicros() : times[0]);
+        return frame == null ? null : new Frame(frame, times == null ? WallClock.nowMicros() : times[0]);
     }
 
     /** A decoded frame handed to the renderer. */
@@ -441,7 +441,7 @@ public final class StreamerLink implements AutoCloseable {
             return;
         }
         try {
-            long polled = nowMicros();
+            long polled = WallClock.nowMicros();
             long nanoNow = System.nanoTime();
             for (RTCRtpSynchronizationSource source : a.receiver.getSynchronizationSources()) {
                 // arrival is on libwebrtc's monotonic clock (µs), the same clock as System.nanoTime
@@ -505,7 +505,7 @@ public final class StreamerLink implements AutoCloseable {
     private void ping() {
         Attempt a = attempt;
         if (a != null && a.socket != null && !a.dead) {
-            send(a, new SignalMessage.Ping(pingIds.incrementAndGet(), nowMicros()));
+            send(a, new SignalMessage.Ping(pingIds.incrementAndGet(), WallClock.nowMicros()));
         }
     }
 
@@ -647,8 +647,4 @@ public final class StreamerLink implements AutoCloseable {
         return value instanceof Number n ? n.longValue() : 0;
     }
 
-    static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-    }
 }

@@ -1,5 +1,6 @@
 package carsight.console.video;
 
+import carsight.protocol.clock.WallClock;
 import carsight.console.peer.StreamerLink;
 import dev.onvoid.webrtc.media.FourCC;
 import dev.onvoid.webrtc.media.video.VideoBufferConverter;
@@ -12,7 +13,6 @@ import javafx.scene.image.WritableImage;
 import javafx.scene.layout.StackPane;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -95,7 +95,7 @@ public final class VideoPane extends StackPane {
                     if (view.getImage() != target.image()) {
                         view.setImage(target.image());
                     }
-                    frame.shown(nowMicros());
+                    frame.shown(WallClock.nowMicros());
                     screenFree.release();
                 });
             } catch (Exception e) {
@@ -111,8 +111,4 @@ public final class VideoPane extends StackPane {
         converter.interrupt();
     }
 
-    static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-    }
 }

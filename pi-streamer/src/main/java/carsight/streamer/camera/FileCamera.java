@@ -1,5 +1,6 @@
 package carsight.streamer.camera;
 
+import carsight.protocol.clock.WallClock;
 import carsight.streamer.h264.AccessUnit;
 import carsight.streamer.h264.AccessUnitAssembler;
 import carsight.streamer.h264.AnnexBReader;

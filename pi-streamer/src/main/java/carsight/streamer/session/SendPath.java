@@ -1,7 +1,7 @@
 package carsight.streamer.session;
 
 import carsight.streamer.camera.EncodedFrame;
-import carsight.streamer.camera.WallClock;
+import carsight.protocol.clock.WallClock;
 import carsight.streamer.ice.IceSession;
 import carsight.streamer.rtcp.RtcpPacket;
 import carsight.streamer.rtcp.RtcpWriter;

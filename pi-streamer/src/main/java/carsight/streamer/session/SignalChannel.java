@@ -4,7 +4,7 @@ import carsight.protocol.signal.SignalCodec;
 import carsight.protocol.signal.SignalFormatException;
 import carsight.protocol.signal.SignalMessage;
 import carsight.streamer.camera.EncodedFrame;
-import carsight.streamer.camera.WallClock;
+import carsight.protocol.clock.WallClock;
 import carsight.streamer.http.StreamerApi;
 import carsight.streamer.sdp.OfferRefusedException;
 import carsight.streamer.sdp.SdpFormatException;

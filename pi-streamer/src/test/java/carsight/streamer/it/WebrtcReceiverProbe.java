@@ -1,5 +1,6 @@
 package carsight.streamer.it;
 
+import carsight.protocol.clock.WallClock;
 import carsight.protocol.signal.SignalCodec;
 import carsight.protocol.signal.SignalMessage;
 import carsight.protocol.timecode.FrameTimecode;
@@ -262,7 +263,7 @@ public final class WebrtcReceiverProbe {
 
     private void onFrame(VideoFrame frame) {
         try {
-            long nowMicros = nowMicros();
+            long nowMicros = WallClock.nowMicros();
             if (firstFrameNanos.get() == 0) {
                 firstFrameNanos.compareAndSet(0, System.nanoTime());
             }
@@ -341,10 +342,6 @@ public final class WebrtcReceiverProbe {
         };
     }
 
-    private static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-    }
 
     private static String percentile(List<Double> values, double q) {
         List<Double> copy;

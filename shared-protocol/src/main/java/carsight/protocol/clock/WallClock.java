@@ -1,8 +1,8 @@
-package carsight.streamer.camera;
+package carsight.protocol.clock;
 
 import java.time.Instant;
 
-/** Microseconds since the Unix epoch, the time base of capture times everywhere in the streamer. */
+/** Microseconds since the Unix epoch: the time base of capture, send and screen times everywhere in carsight. */
 public final class WallClock {
 
     private WallClock() {
