@@ -58,6 +58,31 @@ public final class DtlsServer {
      * @throws DtlsException when the handshake fails, times out, or the viewer's certificate does not match
      */
     public SrtpKeys accept(DatagramTransport transport, String remoteFingerprint) throws DtlsException {
+        return handshake(transport, remoteFingerprint).keys();
+    }
+
+    /**
+     * The outcome of a handshake: the SRTP keys, and the DTLS channel itself. Keep reading the channel
+     * ({@link Association#serviceUntilClosed}) for as long as the session lives: if our last flight is lost, the
+     * viewer resends its own, and only a reader makes BouncyCastle answer it — otherwise the viewer never finishes.
+     */
+    public record Association(SrtpKeys keys, DTLSTransport channel) {
+
+        /** Reads (and discards) whatever arrives on the channel, until it fails or {@code open} turns false. */
+        public void serviceUntilClosed(java.util.function.BooleanSupplier open) {
+            byte[] buffer = new byte[2048];
+            while (open.getAsBoolean()) {
+                try {
+                    channel.receive(buffer, 0, buffer.length, 1000);
+                } catch (IOException e) {
+                    return; // closed by the peer or by us
+                }
+            }
+        }
+    }
+
+    /** Runs the handshake and keeps the channel; see {@link Association}. */
+    public Association handshake(DatagramTransport transport, String remoteFingerprint) throws DtlsException {
         Server server = new Server(new BcTlsCrypto(RANDOM), remoteFingerprint);
         DTLSServerProtocol protocol = new DTLSServerProtocol();
         protocol.setVerifyRequests(false); // ICE connectivity checks already proved the address
@@ -73,8 +98,7 @@ public final class DtlsServer {
         if (server.keyingMaterial == null) {
             throw new DtlsException("DTLS handshake finished without SRTP keying material");
         }
-        // The DTLS channel stays open (the viewer may send application data or close alerts); we only need its keys.
-        return SrtpKeys.forServer(server.keyingMaterial);
+        return new Association(SrtpKeys.forServer(server.keyingMaterial), dtls);
     }
 
     private final class Server extends DefaultTlsServer {

@@ -118,6 +118,7 @@ public final class DtlsWarmup {
         private final BlockingQueue<byte[]> out;
         private final int mtu;
         private int dropFirst;
+        private int dropRecordType = -1;
 
         private MemoryPipe(BlockingQueue<byte[]> in, BlockingQueue<byte[]> out, int mtu) {
             this.in = in;
@@ -134,6 +135,12 @@ public final class DtlsWarmup {
         /** Loses the next {@code count} datagrams this end sends, to exercise retransmission. */
         public MemoryPipe dropFirst(int count) {
             this.dropFirst = count;
+            return this;
+        }
+
+        /** Loses the first datagram this end sends that starts with a record of {@code contentType}. */
+        public MemoryPipe dropFirstRecordOfType(int contentType) {
+            this.dropRecordType = contentType;
             return this;
         }
 
@@ -172,6 +179,10 @@ public final class DtlsWarmup {
         public void send(byte[] buf, int off, int len) {
             if (dropFirst > 0) {
                 dropFirst--;
+                return;
+            }
+            if (dropRecordType >= 0 && len > 0 && (buf[off] & 0xFF) == dropRecordType) {
+                dropRecordType = -1;
                 return;
             }
             out.offer(java.util.Arrays.copyOfRange(buf, off, off + len));

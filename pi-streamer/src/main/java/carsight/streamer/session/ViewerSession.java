@@ -124,10 +124,15 @@ public final class ViewerSession implements AutoCloseable {
         pump.start();
         try {
             long start = System.nanoTime();
-            SrtpKeys keys = new DtlsServer(context.identity()).accept(transport, answer.negotiated().remoteFingerprint());
+            DtlsServer.Association dtls = new DtlsServer(context.identity()).handshake(transport,
+                    answer.negotiated().remoteFingerprint());
+            SrtpKeys keys = dtls.keys();
             if (closed.get()) {
                 return;
             }
+            Thread channel = new Thread(() -> dtls.serviceUntilClosed(() -> !closed.get()), "viewer-" + id + "-dtls");
+            channel.setDaemon(true);
+            channel.start();
             LOG.log(System.Logger.Level.INFO, "viewer {0}: DTLS done in {1} ms, SRTP ready", id,
                     (System.nanoTime() - start) / 1_000_000);
             inbound = keys.inbound();

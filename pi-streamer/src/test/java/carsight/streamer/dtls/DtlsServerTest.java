@@ -48,6 +48,30 @@ class DtlsServerTest {
     }
 
     @Test
+    void whenOurLastFlightIsLostTheViewerStillFinishesBecauseTheChannelIsServiced() throws Exception {
+        DtlsWarmup.MemoryPipe[] pipe = DtlsWarmup.MemoryPipe.pair(1200);
+        pipe[0].dropFirstRecordOfType(20); // the server's ChangeCipherSpec + Finished never arrive the first time
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+            try {
+                new DtlsServer(streamer).handshake(pipe[0], viewer.fingerprint()).serviceUntilClosed(open::get);
+            } catch (DtlsException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CompletableFuture<byte[]> client = CompletableFuture.supplyAsync(() -> {
+            try {
+                return DtlsWarmup.connect(pipe[1], viewer);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(client.get(30, TimeUnit.SECONDS)).hasSize(60);
+        open.set(false);
+        server.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aCertificateThatDoesNotMatchTheSdpFingerprintIsRefused() {
         DtlsWarmup.MemoryPipe[] pipe = DtlsWarmup.MemoryPipe.pair(1200);
         DtlsIdentity impostor = DtlsIdentity.generate("impostor");
