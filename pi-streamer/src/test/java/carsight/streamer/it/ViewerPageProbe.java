@@ -1,0 +1,133 @@
+package carsight.streamer.it;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Headless Chromium on the streamer's own page ({@code GET /}), run as its own JVM in a test namespace. Phases: a
+ * wrong token; the right token (video, speed typing, latency vs the timecode read from the picture); then it writes
+ * {@code OUTPUT.json.restart-now}, the test restarts the streamer, and the page must come back by itself.
+ * Arguments: {@code STREAMER_URL TOKEN OUTPUT.json}.
+ */
+public final class ViewerPageProbe {
+
+    /** Reads the timecode of each presented frame from a canvas, beside the page's own per-frame latency. */
+    private static final String TRUTH = """
+            const video = document.getElementById('video');
+            window.probeTruth = [];
+            const crc8 = v => { let c = 0; for (let s = 40; s >= 0; s -= 8) { c ^= Number((v >> BigInt(s)) & 0xffn);
+                for (let b = 0; b < 8; b++) c = (c & 0x80) ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } return c; };
+            const canvas = document.createElement('canvas');
+            const ctx = canvas.getContext('2d', {willReadFrequently: true});
+            const onFrame = (now, meta) => {
+              const w = video.videoWidth, cell = Math.floor(w / 64);
+              if (cell >= 1) {
+                canvas.width = w; canvas.height = cell;
+                ctx.drawImage(video, 0, 0, w, cell, 0, 0, w, cell);
+                const px = ctx.getImageData(0, 0, w, cell).data;
+                let word = 0n;
+                for (let i = 0; i < 64; i++) {
+                  const o = ((cell >> 1) * w + i * cell + (cell >> 1)) * 4;
+                  word = (word << 1n) | ((299 * px[o] + 587 * px[o + 1] + 114 * px[o + 2]) / 1000 >= 128 ? 1n : 0n);
+                }
+                const time = (word >> 12n) & ((1n << 48n) - 1n);
+                if ((word >> 60n) === 10n && crc8(time) === Number((word >> 4n) & 0xffn)) {
+                  const shown = BigInt(Math.round((performance.timeOrigin + meta.expectedDisplayTime) * 1000));
+                  let capture = (shown & ~((1n << 48n) - 1n)) | time;
+                  if (capture > shown + (1n << 47n)) capture -= (1n << 48n);
+                  window.probeTruth.push(Number(shown - capture) / 1000);
+                }
+              }
+              video.requestVideoFrameCallback(onFrame);
+            };
+            video.requestVideoFrameCallback(onFrame);
+            """;
+
+    private static final String SUMMARY = """
+            const v = document.getElementById('video');
+            const p50 = a => { const s = a.slice().sort((x, y) => x - y); return s.length ? s[Math.max(0, Math.ceil(s.length / 2) - 1)] : null; };
+            const page = (window.carsight ? window.carsight.history : []).slice(30).map(h => h[1]);
+            const truth = (window.probeTruth || []).slice(30);
+            return JSON.stringify({videoWidth: v.videoWidth, frames: v.getVideoPlaybackQuality().totalVideoFrames,
+              status: document.querySelector('[data-testid=status]').textContent,
+              distance: document.querySelector('[data-testid=distance]').textContent,
+              latency: document.querySelector('[data-testid=latency]').textContent,
+              pageP50: p50(page), truthP50: p50(truth), pageSamples: page.length, truthSamples: truth.length, log: window.carsightLog || []});
+            """;
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        String token = args[1];
+        Path out = Path.of(args[2]);
+        StringBuilder json = new StringBuilder("{");
+        ChromeDriver driver = null;
+        int code = 1;
+        try {
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary("/usr/bin/chromium");
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + Files.createTempDirectory("carsight-page"),
+                    "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
+                    "--disable-dev-shm-usage", "--window-size=1280,800");
+            driver = new ChromeDriver(service, options);
+            JavascriptExecutor js = driver;
+
+            // phase 1 (0–4 s): a wrong token
+            driver.get(base + "/?wrong#token=not-the-token");
+            Thread.sleep(4_000);
+            json.append("\"wrongToken\":").append(js.executeScript(SUMMARY));
+
+            // phase 2 (4–16 s): the right token; type the speed; compare latency with the picture's timecode
+            driver.get(base + "/?right#token=" + token);
+            js.executeScript(TRUTH);
+            Thread.sleep(4_000);
+            WebElement speed = driver.findElement(By.cssSelector("[data-testid=speed]"));
+            speed.clear();
+            speed.sendKeys("50");
+            Thread.sleep(1_000);
+            json.append(",\"afterSpeed\":").append(js.executeScript(SUMMARY));
+            Thread.sleep(7_000);
+            json.append(",\"playing\":").append(js.executeScript(SUMMARY));
+            Files.write(Path.of(out + ".png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+
+            // phase 3: tell the test to restart the streamer; watch the page lose the link and get it back by itself
+            Files.writeString(Path.of(out + ".restart-now"), "go");
+            String status = "live";
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (status.equals("live") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
+            }
+            json.append(",\"duringOutage\":").append(js.executeScript(SUMMARY));
+            deadline = System.nanoTime() + 45_000_000_000L;
+            while (!status.equals("live") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
+            }
+            Thread.sleep(3_000);
+            json.append(",\"afterRestart\":").append(js.executeScript(SUMMARY));
+            code = 0;
+        } catch (Throwable t) {
+            t.printStackTrace();
+            json.append(json.length() > 1 ? "," : "").append("\"failure\":\"").append(String.valueOf(t).replace("\"", "'")).append('"');
+        } finally {
+            if (driver != null) {
+                driver.quit();
+            }
+        }
+        Files.writeString(out, json.append('}').toString());
+        System.exit(code);
+    }
+}

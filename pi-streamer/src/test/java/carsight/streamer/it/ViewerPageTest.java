@@ -1,0 +1,89 @@
+package carsight.streamer.it;
+
+import carsight.streamer.testnet.NetNamespaces;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The page the streamer serves, in headless Chromium inside a test namespace, against the real streamer. */
+@Tag("netns")
+class ViewerPageTest {
+
+    @TempDir
+    Path dir;
+    NetNamespaces net;
+
+    @AfterEach
+    void teardown() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void thePagePlaysMeasuresHonestlyTakesTheSpeedRefusesAWrongTokenAndReconnects() throws Exception {
+        NetNamespaces.assumeAvailable();
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")),
+                "chromium and chromium-driver are needed (the README's test command installs them)");
+        net = new NetNamespaces();
+        String streamerNs = net.create("cs-p-streamer");
+        String viewerNs = net.create("cs-p-viewer");
+        net.link(streamerNs, "198.51.100.1/24", viewerNs, "198.51.100.2/24");
+        String[] camera = {"--camera", "test-pattern", "--size", "640x480", "--fps", "30"};
+        Path output = dir.resolve("page.json");
+        Process probe;
+        try (StreamerProcess first = StreamerProcess.start(net, streamerNs, "198.51.100.1", dir, camera)) {
+            probe = net.start(viewerNs, NetNamespaces.java(ViewerPageProbe.class.getName(), first.url,
+                    StreamerProcess.TOKEN, output.toString()), dir.resolve("page.log"));
+            Path restart = Path.of(output + ".restart-now");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!Files.exists(restart) && probe.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(restart).as("the page probe reached its restart phase").exists();
+        }
+        Thread.sleep(4_000);
+        try (StreamerProcess second = StreamerProcess.start(net, streamerNs, "198.51.100.1", dir, camera)) {
+            assertThat(probe.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        }
+        JsonNode r = new ObjectMapper().readTree(output.toFile());
+        Path shot = Path.of(output + ".png");
+        if (Files.exists(shot)) {
+            Files.copy(shot, Path.of("target", "viewer-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        String context = r + "\n" + Files.readString(dir.resolve("page.log"));
+
+        assertThat(r.path("wrongToken").path("status").asText()).as(context).contains("wrong token");
+        assertThat(r.path("wrongToken").path("videoWidth").asInt()).isZero();
+
+        JsonNode playing = r.path("playing");
+        assertThat(playing.path("videoWidth").asInt()).as(context).isEqualTo(640);
+        assertThat(playing.path("frames").asLong()).as("frames keep coming").isGreaterThan(r.path("afterSpeed").path("frames").asLong());
+        assertThat(playing.path("status").asText()).as(context).isEqualTo("live");
+
+        Matcher m = Pattern.compile("(\\d+) ms × 13\\.9 m/s = (\\d+\\.\\d\\d) m").matcher(r.path("afterSpeed").path("distance").asText());
+        assertThat(m.matches()).as(context).isTrue();
+        assertThat(Double.parseDouble(m.group(2))).isCloseTo(Integer.parseInt(m.group(1)) / 1000.0 * 50 / 3.6,
+                org.assertj.core.data.Offset.offset(0.01));
+
+        assertThat(playing.path("truthSamples").asInt()).as(context).isGreaterThan(100);
+        assertThat(Math.abs(playing.path("pageP50").asDouble() - playing.path("truthP50").asDouble()))
+                .as("|page p50 − timecode truth p50| in %s", playing).isLessThanOrEqualTo(10.0);
+
+        assertThat(r.path("duringOutage").path("status").asText()).as(context).containsAnyOf("link lost", "cannot reach");
+        assertThat(r.path("afterRestart").path("status").asText()).as(context).isEqualTo("live");
+        assertThat(r.path("afterRestart").path("videoWidth").asInt()).isEqualTo(640);
+    }
+}
