@@ -17,6 +17,8 @@ needs=(
   "fakeroot:fakeroot"
   "dpkg-deb:dpkg"
   "import:imagemagick"
+  "fc-list:fontconfig"
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
 )
 
 missing=()
