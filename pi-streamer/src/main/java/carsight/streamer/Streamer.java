@@ -83,7 +83,10 @@ public final class Streamer implements StreamerApi, AutoCloseable {
 
     /** Starts the camera and the server; waits up to {@code waitMillis} for the first keyframe to learn the stream. */
     public void start(long waitMillis) throws IOException, InterruptedException {
-        Thread warmup = new Thread(() -> DtlsWarmup.run(identity), "dtls-warmup");
+        Thread warmup = new Thread(() -> {
+            DtlsWarmup.run(identity);
+            warmUpIce();
+        }, "warmup");
         warmup.setDaemon(true);
         warmup.start();
         camera.start(new Camera.Listener() {
@@ -110,6 +113,20 @@ public final class Streamer implements StreamerApi, AutoCloseable {
                     fanout.cameraDetail());
         }
         warmup.join(5_000);
+    }
+
+    /**
+     * Loads and configures ice4j once before the first viewer arrives: its first agent costs about a second of class
+     * loading and configuration parsing, which would otherwise delay that viewer's first frame.
+     */
+    private void warmUpIce() {
+        long start = System.nanoTime();
+        try (carsight.streamer.ice.IceSession ice = new carsight.streamer.ice.IceSession(IceConfig.hostOnly())) {
+            LOG.log(System.Logger.Level.INFO, "ICE ready: warm-up took {0} ms, {1} host candidate(s)",
+                    (System.nanoTime() - start) / 1_000_000, ice.localCandidates().size());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "ICE warm-up: {0}", e.getMessage());
+        }
     }
 
     private void learnStream(EncodedFrame frame) {
