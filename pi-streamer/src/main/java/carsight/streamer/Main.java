@@ -68,9 +68,20 @@ public final class Main {
         streamer.start(10_000);
         String host = options.listenHost().equals("0.0.0.0") ? "<this-machine>" : options.listenHost();
         System.out.println("carsight-streamer " + VERSION + " listening on " + options.listenHost() + ":" + streamer.port());
-        System.out.println("  viewer page: http://" + host + ":" + streamer.port() + "/"
-                + (token == null ? "" : "#token=" + token));
-        System.out.println("  token:       " + (token == null ? "none (--no-auth)" : token));
+        // the token goes to a terminal only: under systemd stdout is the journal, and no secret belongs in a log
+        boolean terminal = System.console() != null;
+        String page = "http://" + host + ":" + streamer.port() + "/";
+        if (token == null) {
+            System.out.println("  viewer page: " + page);
+            System.out.println("  token:       none (--no-auth): anyone who reaches this port can watch");
+        } else if (terminal) {
+            System.out.println("  viewer page: " + page + "#token=" + token);
+            System.out.println("  token:       " + token);
+        } else {
+            System.out.println("  viewer page: " + page + " (add #token=TOKEN)");
+            System.out.println("  token:       " + (options.token() != null ? "as configured (--token)"
+                    : "in " + options.stateDirectory().resolve("token") + " (not written to logs)"));
+        }
         System.out.flush();
         Thread.currentThread().join();
     }
