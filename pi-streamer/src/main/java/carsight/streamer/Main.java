@@ -59,7 +59,8 @@ public final class Main {
         }
         Camera camera = CameraFactory.create(options.camera(), options.cameraSettings());
         Streamer streamer = new Streamer(camera, options.cameraSettings(),
-                new StreamerSettings(options.maxViewers(), 60, options.playoutDelayMinMillis(), options.playoutDelayMaxMillis()),
+                new StreamerSettings(options.maxViewers(), 60, options.playoutDelayMinMillis(), options.playoutDelayMaxMillis(),
+                        options.allowedOrigins()),
                 new IceConfig(options.iceServers(), 0, 0), options.listenHost(), options.listenPort(), tokens);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("carsight-streamer: stopping, saying bye to viewers");

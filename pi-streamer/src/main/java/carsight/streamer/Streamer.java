@@ -77,7 +77,7 @@ public final class Streamer implements StreamerApi, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        this.http = new StreamerHttpServer(listenHost, listenPort, this, tokens);
+        this.http = new StreamerHttpServer(listenHost, listenPort, this, tokens, settings.allowedOrigins());
         this.page = loadPage();
     }
 

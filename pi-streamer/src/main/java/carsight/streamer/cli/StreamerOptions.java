@@ -20,7 +20,7 @@ import java.util.Map;
 public record StreamerOptions(String camera, CameraSettings cameraSettings, String listenHost, int listenPort,
                               String token, boolean noAuth, List<IceServer> iceServers, int maxViewers,
                               int playoutDelayMinMillis, int playoutDelayMaxMillis, Path stateDirectory,
-                              boolean help, boolean version) {
+                              List<String> allowedOrigins, boolean help, boolean version) {
 
     public static final String HELP = """
             Usage: carsight-streamer [options]
@@ -42,6 +42,8 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
               --ice-username U      TURN username
               --ice-credential C    TURN credential
               --max-viewers N       viewers served at once (default 8)
+              --allow-origin URL    a web page origin (e.g. https://ops.example.net) that may open /signal besides
+                                    the streamer's own page (repeatable; * allows any page)
               --playout-delay MIN,MAX
                                     ask receivers to buffer between MIN and MAX ms (default 0,0: render at once)
               --state-dir DIR       where the token is kept (default $STATE_DIRECTORY, else ~/.local/state/carsight)
@@ -51,7 +53,8 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
             """;
 
     private static final List<String> VALUED = List.of("camera", "size", "fps", "bitrate", "gop", "listen", "token",
-            "ice-server", "ice-username", "ice-credential", "max-viewers", "playout-delay", "state-dir", "config");
+            "ice-server", "ice-username", "ice-credential", "max-viewers", "playout-delay", "state-dir", "config",
+            "allow-origin");
     private static final List<String> SWITCHES = List.of("no-auth", "help", "version");
 
     public static StreamerOptions parse(String[] args) throws UsageException {
@@ -222,8 +225,16 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
             }
         }
         Path state = o.containsKey("state-dir") ? Path.of(last(o, "state-dir")) : defaultStateDirectory();
+        List<String> origins = new ArrayList<>();
+        for (String origin : o.getOrDefault("allow-origin", List.of())) {
+            if (!(origin.equals("*") || origin.matches("https?://[^/\\s]+/?"))) {
+                throw new UsageException("--allow-origin must be * or scheme://host[:port] as a browser sends it, e.g. "
+                        + "https://ops.example.net, got '" + origin + "'");
+            }
+            origins.add(origin);
+        }
         return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), maxViewers,
-                delayMin, delayMax, state, o.containsKey("help"), o.containsKey("version"));
+                delayMin, delayMax, state, List.copyOf(origins), o.containsKey("help"), o.containsKey("version"));
     }
 
     static Path defaultStateDirectory() {

@@ -5,7 +5,9 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -34,16 +36,32 @@ public final class StreamerHttpServer implements AutoCloseable {
     public static final int MAX_SDP_BYTES = 32 * 1024;
     /** Messages a slow signaling client may have in flight before further frame reports are dropped. */
     private static final int MAX_PENDING_SENDS = 64;
+    /** Signaling sockets open at once (viewers, page reloads, the not yet authenticated); more are turned away. */
+    public static final int MAX_SIGNAL_CONNECTIONS = 64;
+    /** A socket must present its token within this time. */
+    static final long UNAUTHENTICATED_IDLE_MILLIS = 10_000;
+    /** An authenticated socket that says nothing for this long is closed (viewers ping twice a second). */
+    static final long IDLE_MILLIS = 60_000;
+    private static final String REFUSED_ORIGIN = "carsight.refusedOrigin";
 
     private final HttpServer server;
     private final NetworkListener listener;
     private final WebSocketMount webSockets;
     private final StreamerApi api;
     private final TokenCheck tokens;
+    private final AuthThrottle throttle = new AuthThrottle();
+    private final OriginPolicy origins;
+    private final AtomicInteger signalConnections = new AtomicInteger();
 
     public StreamerHttpServer(String host, int port, StreamerApi api, TokenCheck tokens) {
+        this(host, port, api, tokens, java.util.List.of());
+    }
+
+    /** @param allowedOrigins web origins besides the streamer's own page that may open {@code /signal} */
+    public StreamerHttpServer(String host, int port, StreamerApi api, TokenCheck tokens, java.util.List<String> allowedOrigins) {
         this.api = api;
         this.tokens = tokens;
+        this.origins = new OriginPolicy(allowedOrigins);
         this.server = new HttpServer();
         this.listener = new NetworkListener("carsight", host, port);
         this.webSockets = new WebSocketMount(MAX_SIGNAL_MESSAGE);
@@ -59,6 +77,15 @@ public final class StreamerHttpServer implements AutoCloseable {
                         @SuppressWarnings("unchecked")
                         public <T> T getEndpointInstance(Class<T> type) {
                             return (T) new SignalEndpoint();
+                        }
+
+                        @Override
+                        public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+                            String origin = header(request, "Origin");
+                            if (!origins.allows(origin, header(request, "Host"))) {
+                                // the per-connection copy of the properties: onOpen closes this socket at once
+                                sec.getUserProperties().put(REFUSED_ORIGIN, origin);
+                            }
                         }
                     }).build());
         } catch (DeploymentException e) {
@@ -123,8 +150,16 @@ public final class StreamerHttpServer implements AutoCloseable {
                 response.setStatus(204);
                 return;
             }
+            String remote = request.getRemoteAddr();
+            long wait = throttle.blockedSeconds(remote);
+            if (wait > 0) {
+                response.setHeader("Retry-After", String.valueOf(wait));
+                send(response, 429, "text/plain; charset=utf-8", ("too many wrong tokens from " + remote
+                        + ": try again in " + wait + " s\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (!tokens.acceptsAuthorization(request.getHeader("Authorization"))) {
-                LOG.log(System.Logger.Level.INFO, "WHEP: refused {0}: bad or missing token", request.getRemoteAddr());
+                failedAttempt("WHEP", remote);
                 response.setStatus(401);
                 response.setHeader("WWW-Authenticate", "Bearer");
                 return;
@@ -178,6 +213,15 @@ public final class StreamerHttpServer implements AutoCloseable {
         }
     }
 
+    private void failedAttempt(String where, String remote) {
+        if (throttle.failure(remote)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1} wrong tokens from {2} within {3} s: refusing it for a while",
+                    where, AuthThrottle.MAX_FAILURES, remote, AuthThrottle.WINDOW_NANOS / 1_000_000_000L);
+        } else {
+            LOG.log(System.Logger.Level.INFO, "{0}: refused {1}: bad or missing token", where, remote);
+        }
+    }
+
     /** Reads at most {@code limit} bytes; null when there was more. */
     static byte[] readLimited(InputStream in, int limit) throws IOException {
         byte[] data = in.readNBytes(limit + 1);
@@ -189,12 +233,31 @@ public final class StreamerHttpServer implements AutoCloseable {
 
         private volatile StreamerApi.SignalPeer peer;
         private volatile boolean authorized;
+        private volatile boolean counted;
 
         @Override
         public void onOpen(Session session, EndpointConfig config) {
             session.setMaxTextMessageBufferSize(MAX_SIGNAL_MESSAGE);
-            session.setMaxIdleTimeout(0);
             String remote = session instanceof TyrusSession t ? t.getRemoteAddr() : "unknown";
+            counted = true;
+            if (signalConnections.incrementAndGet() > MAX_SIGNAL_CONNECTIONS) {
+                LOG.log(System.Logger.Level.WARNING, "signal: turned {0} away: {1} signaling connections already open",
+                        remote, MAX_SIGNAL_CONNECTIONS);
+                close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections, try again later");
+                return;
+            }
+            Object refusedOrigin = config.getUserProperties().get(REFUSED_ORIGIN);
+            if (refusedOrigin != null) {
+                LOG.log(System.Logger.Level.WARNING, "signal: refused a page from origin {0} (not this streamer''s "
+                        + "page; --allow-origin {0} would allow it)", refusedOrigin);
+                close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "origin not allowed");
+                return;
+            }
+            long wait = throttle.blockedSeconds(remote);
+            if (wait > 0) {
+                close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "too many wrong tokens: try again in " + wait + " s");
+                return;
+            }
             Connection connection = new Connection(session, remote);
             String queryToken = queryParameter(session.getQueryString(), "token");
             if (queryToken != null) {
@@ -206,6 +269,7 @@ public final class StreamerHttpServer implements AutoCloseable {
             } else if (!tokens.enabled()) {
                 authorized = true;
             }
+            session.setMaxIdleTimeout(authorized ? IDLE_MILLIS : UNAUTHENTICATED_IDLE_MILLIS);
             session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
                 if (!authorized) {
                     String token = firstMessageToken(text);
@@ -214,6 +278,7 @@ public final class StreamerHttpServer implements AutoCloseable {
                         return;
                     }
                     authorized = true;
+                    session.setMaxIdleTimeout(IDLE_MILLIS);
                     peer = api.openSignal(connection, remote);
                 }
                 StreamerApi.SignalPeer p = peer;
@@ -227,16 +292,24 @@ public final class StreamerHttpServer implements AutoCloseable {
         }
 
         private void refuse(Session session, String remote) {
-            LOG.log(System.Logger.Level.INFO, "signal: refused {0}: bad or missing token", remote);
+            failedAttempt("signal", remote);
+            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized");
+        }
+
+        private void close(Session session, CloseReason.CloseCode code, String reason) {
             try {
-                session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized"));
-            } catch (IOException e) {
-                // already gone
+                session.close(new CloseReason(code, reason));
+            } catch (IOException | IllegalStateException e) {
+                // already gone (Tyrus throws IllegalStateException for a closed connection)
             }
         }
 
         @Override
         public void onClose(Session session, CloseReason reason) {
+            if (counted) {
+                counted = false;
+                signalConnections.decrementAndGet();
+            }
             StreamerApi.SignalPeer p = peer;
             if (p != null) {
                 p.onClose(reason.getReasonPhrase() == null || reason.getReasonPhrase().isEmpty()
@@ -248,6 +321,15 @@ public final class StreamerHttpServer implements AutoCloseable {
         public void onError(Session session, Throwable error) {
             LOG.log(System.Logger.Level.DEBUG, "signal: {0}", error.toString());
         }
+    }
+
+    private static String header(HandshakeRequest request, String name) {
+        for (var e : request.getHeaders().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     /** The token in a first message {@code {"type":"hello","token":"…"}}, or null. */
@@ -274,7 +356,12 @@ public final class StreamerHttpServer implements AutoCloseable {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             if (key.equals(name)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String raw = eq < 0 ? "" : pair.substring(eq + 1);
+                try {
+                    return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return raw; // a broken %-escape: as sent, so it fails the token check like any wrong token
+                }
             }
         }
         return null;
@@ -312,8 +399,8 @@ public final class StreamerHttpServer implements AutoCloseable {
         public void close(int code, String reason) {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
-            } catch (IOException e) {
-                // already gone
+            } catch (IOException | IllegalStateException e) {
+                // already gone (Tyrus throws IllegalStateException for a closed connection)
             }
         }
 

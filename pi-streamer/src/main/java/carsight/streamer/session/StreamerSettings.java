@@ -6,9 +6,14 @@ package carsight.streamer.session;
  * @param maxViewers          viewers served at once; more get "busy"
  * @param viewerQueueFrames   frames a viewer may fall behind before it skips to the next keyframe
  * @param playoutDelayMinMillis sent in the playout-delay extension (0,0 = render at once)
+ * @param allowedOrigins      web origins besides the streamer's own page that may open /signal ("*": any)
  */
 public record StreamerSettings(int maxViewers, int viewerQueueFrames, int playoutDelayMinMillis,
-                               int playoutDelayMaxMillis) {
+                               int playoutDelayMaxMillis, java.util.List<String> allowedOrigins) {
+
+    public StreamerSettings(int maxViewers, int viewerQueueFrames, int playoutDelayMinMillis, int playoutDelayMaxMillis) {
+        this(maxViewers, viewerQueueFrames, playoutDelayMinMillis, playoutDelayMaxMillis, java.util.List.of());
+    }
 
     public StreamerSettings {
         if (maxViewers < 1 || maxViewers > 64) {
@@ -17,6 +22,7 @@ public record StreamerSettings(int maxViewers, int viewerQueueFrames, int playou
         if (playoutDelayMinMillis < 0 || playoutDelayMaxMillis < playoutDelayMinMillis || playoutDelayMaxMillis > 40_950) {
             throw new IllegalArgumentException("--playout-delay must be MIN,MAX with 0 ≤ MIN ≤ MAX ≤ 40950 ms");
         }
+        allowedOrigins = java.util.List.copyOf(allowedOrigins);
     }
 
     public static StreamerSettings defaults() {

@@ -134,15 +134,43 @@ class StreamerHttpServerTest {
 
     /** A WebSocket client that collects what it receives. */
     static final class Client extends Endpoint {
+        private static final ClientManager CLIENTS = ClientManager.createClient();
+
+        static {
+            CLIENTS.getProperties().put(org.glassfish.tyrus.client.ClientProperties.SHARED_CONTAINER, true);
+        }
         final BlockingQueue<String> received = new LinkedBlockingQueue<>();
         final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
         Session session;
 
         static Client connect(String query) throws Exception {
+            return connect(streamer.port(), query, null);
+        }
+
+        /** Connects to /signal on loopback; {@code origin} null sends no Origin header, as native clients may. */
+        static Client connect(int port, String query, String origin) throws Exception {
             Client client = new Client();
-            ClientManager.createClient().connectToServer(client, ClientEndpointConfig.Builder.create().build(),
-                    URI.create("ws://127.0.0.1:" + streamer.port() + "/signal" + query));
+            ClientEndpointConfig config = ClientEndpointConfig.Builder.create().configurator(new ClientEndpointConfig.Configurator() {
+                @Override
+                public void beforeRequest(java.util.Map<String, List<String>> headers) {
+                    headers.keySet().removeIf(k -> k.equalsIgnoreCase("Origin"));
+                    if (origin != null) {
+                        headers.put("Origin", List.of(origin));
+                    }
+                }
+            }).build();
+            CLIENTS.connectToServer(client, config, URI.create("ws://127.0.0.1:" + port + "/signal" + query));
             return client;
+        }
+
+        void close() {
+            try {
+                if (session != null && session.isOpen()) {
+                    session.close();
+                }
+            } catch (Exception ignored) {
+                // gone
+            }
         }
 
         @Override

@@ -1,0 +1,47 @@
+# Shared by the bench scripts (source it): two network namespaces joined by a veth pair, removed on exit,
+# the test class path, and a 720p30 clip for the file camera. Needs root, iproute2 and ffmpeg.
+
+# bench_namespaces NS_STREAMER NS_VIEWER IF_PREFIX: 198.51.100.1 (streamer) <-> 198.51.100.2 (viewers)
+bench_namespaces() {
+  BENCH_NAMESPACES="$1 $2"
+  trap bench_cleanup EXIT
+  bench_cleanup
+  ip netns add "$1"; ip netns add "$2"
+  ip link add "${3}a" type veth peer name "${3}b"
+  ip link set "${3}a" netns "$1"; ip link set "${3}b" netns "$2"
+  ip -n "$1" addr add 198.51.100.1/24 dev "${3}a"; ip -n "$2" addr add 198.51.100.2/24 dev "${3}b"
+  for ns in $1 $2; do ip -n "$ns" link set lo up; done
+  ip -n "$1" link set "${3}a" up; ip -n "$2" link set "${3}b" up
+}
+
+bench_cleanup() {
+  for ns in ${BENCH_NAMESPACES:-}; do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+  done
+}
+
+# bench_streamer_classpath WORK: builds pi-streamer and prints the class path with its test classes (the probes)
+bench_streamer_classpath() {
+  echo "building..." >&2
+  mvn -B -q -o -DskipTests package -pl pi-streamer -am >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl pi-streamer -am >&2
+  mvn -B -q -o -pl pi-streamer -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$1/cp.txt" >/dev/null
+  echo "pi-streamer/target/test-classes:pi-streamer/target/classes:shared-protocol/target/classes:$(cat "$1/cp.txt")"
+}
+
+# bench_clip FILE SECONDS: a 1280x720@30, ~4 Mbit/s baseline clip with a keyframe every second
+bench_clip() {
+  echo "encoding a 1280x720@30 4 Mbit/s baseline clip..." >&2
+  ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=1280x720:rate=30" -t "$2" -c:v libx264 \
+      -preset veryfast -profile:v baseline -b:v 4M -maxrate 4M -bufsize 2M -g 30 -x264-params repeat-headers=1 \
+      -f h264 "$1"
+}
+
+# bench_wait_listening LOG: until the streamer says it listens (10 s at most)
+bench_wait_listening() {
+  for _ in $(seq 1 100); do grep -q "listening on" "$1" && return 0; sleep 0.1; done
+  echo "the streamer did not start:" >&2; cat "$1" >&2; return 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
