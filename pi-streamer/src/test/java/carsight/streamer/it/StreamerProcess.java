@@ -26,11 +26,22 @@ public final class StreamerProcess implements AutoCloseable {
 
     public static StreamerProcess start(NetNamespaces net, String ns, String address, Path dir, String... extraArgs)
             throws IOException, InterruptedException {
+        return start(net, ns, address, dir, null, extraArgs);
+    }
+
+    /** As {@link #start}, with {@code binDir} first on the streamer's PATH (for a camera program of the test's). */
+    public static StreamerProcess start(NetNamespaces net, String ns, String address, Path dir, Path binDir, String... extraArgs)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--listen", address + ":8080", "--token", TOKEN,
                 "--state-dir", dir.resolve("state").toString()));
         args.addAll(List.of(extraArgs));
         Path log = Files.createTempFile(dir, "streamer", ".log");
-        Process p = net.start(ns, NetNamespaces.java("carsight.streamer.Main", args.toArray(String[]::new)), log);
+        List<String> command = new ArrayList<>();
+        if (binDir != null) {
+            command.addAll(List.of("env", "PATH=" + binDir + ":" + System.getenv("PATH")));
+        }
+        command.addAll(NetNamespaces.java("carsight.streamer.Main", args.toArray(String[]::new)));
+        Process p = net.start(ns, command, log);
         StreamerProcess streamer = new StreamerProcess(p, log, "http://" + address + ":8080");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {

@@ -71,6 +71,8 @@ public final class WebrtcReceiverProbe {
     private final AtomicLong framesWithTimecode = new AtomicLong();
     private final List<Double> truthLatencyMs = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong firstFrameNanos = new AtomicLong();
+    private final AtomicLong lastFrameNanos = new AtomicLong();
+    private final AtomicLong longestGapNanos = new AtomicLong();
     private volatile int width;
     private volatile int height;
     private volatile String iceState = "new";
@@ -211,6 +213,7 @@ public final class WebrtcReceiverProbe {
         json.append(",\"width\":").append(width).append(",\"height\":").append(height);
         json.append(",\"firstFrameMs\":").append(first == 0 ? -1 : (first - connectStart) / 1_000_000);
         json.append(",\"iceState\":\"").append(iceState).append('"');
+        json.append(",\"longestGapMs\":").append(longestGapNanos.get() / 1_000_000);
         json.append(",\"truthLatencyP50Ms\":").append(percentile(truthLatencyMs, 0.5));
         json.append(",\"truthLatencyP95Ms\":").append(percentile(truthLatencyMs, 0.95));
         json.append(",\"auInToLastPacketP50Us\":").append(percentile(sendDelayMicros, 0.5));
@@ -264,8 +267,13 @@ public final class WebrtcReceiverProbe {
     private void onFrame(VideoFrame frame) {
         try {
             long nowMicros = WallClock.nowMicros();
+            long now = System.nanoTime();
             if (firstFrameNanos.get() == 0) {
-                firstFrameNanos.compareAndSet(0, System.nanoTime());
+                firstFrameNanos.compareAndSet(0, now);
+            }
+            long previous = lastFrameNanos.getAndSet(now);
+            if (previous != 0) {
+                longestGapNanos.accumulateAndGet(now - previous, Math::max);
             }
             framesRendered.incrementAndGet();
             // the sink's buffers are already I420: toI420() hands back the same buffer, owned by the frame

@@ -1,0 +1,180 @@
+package carsight.streamer.it;
+
+import carsight.streamer.testnet.NetNamespaces;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Faults a car meets on the road, against the real streamer and libwebrtc viewers in test namespaces. */
+@Tag("netns")
+class FaultsNetworkTest {
+
+    static final String STREAMER_ADDRESS = "198.51.100.1";
+
+    @TempDir
+    Path dir;
+    NetNamespaces net;
+    String streamerNs;
+    String viewerNs;
+
+    @BeforeEach
+    void network() throws Exception {
+        NetNamespaces.assumeAvailable();
+        net = new NetNamespaces();
+        streamerNs = net.create("cs-fault-s");
+        viewerNs = net.create("cs-fault-v");
+        net.link(streamerNs, STREAMER_ADDRESS + "/24", viewerNs, "198.51.100.2/24");
+    }
+
+    @AfterEach
+    void teardown() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    /**
+     * A camera program of the test's own in place of the Pi's rpicam-vid (there is no camera here): it takes the same
+     * options and writes real H.264 from x264 to stdout, as rpicam-vid does.
+     */
+    Path cameraProgram() throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path program = bin.resolve("rpicam-vid");
+        Files.writeString(program, """
+                #!/bin/sh
+                w=640; h=480; fps=30; gop=30
+                while [ $# -gt 0 ]; do
+                  case "$1" in
+                    --width) w=$2; shift ;;
+                    --height) h=$2; shift ;;
+                    --framerate) fps=$2; shift ;;
+                    --intra) gop=$2; shift ;;
+                  esac
+                  shift
+                done
+                exec ffmpeg -hide_banner -loglevel error -re -f lavfi -i "testsrc2=size=${w}x${h}:rate=${fps}" \\
+                  -c:v libx264 -preset ultrafast -tune zerolatency -profile:v baseline -g "$gop" \\
+                  -x264-params repeat-headers=1 -metadata comment=carsight-test-camera -f h264 -
+                """);
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    @Test
+    void whenTheCameraProgramDiesItIsRestartedAndViewersKeepWatching() throws Exception {
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir, cameraProgram(),
+                "--camera", "rpicam", "--size", "640x480", "--fps", "30")) {
+            ProbeRun viewer = ProbeRun.webrtc(net, viewerNs, streamer.url, 14, dir);
+            Thread.sleep(6_000);
+            Process kill = new ProcessBuilder("pkill", "-KILL", "-f", "carsight-test-camera").start();
+            assertThat(kill.waitFor()).as("the camera program was running").isZero();
+            JsonNode r = viewer.result(60);
+
+            System.out.println("camera killed: longest gap between rendered frames " + r.path("longestGapMs") + " ms, "
+                    + r.path("framesRendered") + " frames rendered");
+            assertThat(streamer.log()).contains("exited").contains("restarting");
+            assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThan(200);
+            assertThat(r.path("longestGapMs").asLong()).as("video back within 3 s of the camera dying: %s", r)
+                    .isPositive().isLessThan(3_000);
+            assertThat(metric(healthz(), "\"viewers\":([0-9]+)")).isZero();
+        }
+    }
+
+    @Test
+    void tenViewersComingAndGoingForAMinuteLeaveNoSessionBehind() throws Exception {
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480", "--fps", "30", "--max-viewers", "10")) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<Thread> loops = new ArrayList<>();
+            List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger watched = new java.util.concurrent.atomic.AtomicInteger();
+            for (int i = 0; i < 10; i++) {
+                Thread loop = new Thread(() -> {
+                    while (System.nanoTime() < end) { // bounded: each round is one short viewer
+                        try {
+                            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 3, dir).result(90);
+                            sessions.incrementAndGet();
+                            if (r.path("framesRendered").asLong() > 0) {
+                                watched.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }, "viewer-loop-" + i);
+                loop.start();
+                loops.add(loop);
+            }
+            long framesBefore = metric(metrics(), "carsight_frames_in_total ([0-9]+)");
+            List<Long> frameSamples = new ArrayList<>();
+            while (System.nanoTime() < end) {
+                Thread.sleep(5_000);
+                frameSamples.add(metric(metrics(), "carsight_frames_in_total ([0-9]+)"));
+            }
+            for (Thread loop : loops) {
+                loop.join(120_000);
+            }
+            System.out.println("churn: " + sessions.get() + " viewer sessions in 60 s by 10 loops, " + watched.get()
+                    + " saw video; frames in every 5 s: " + frameSamples);
+            assertThat(failures).isEmpty();
+            assertThat(sessions.get()).as("viewer sessions in the minute").isGreaterThanOrEqualTo(20);
+            assertThat(watched.get()).as("sessions that saw video, of %d", sessions.get())
+                    .isGreaterThanOrEqualTo(sessions.get() * 9 / 10);
+            long previous = framesBefore;
+            for (long sample : frameSamples) {
+                assertThat(sample).as("the camera keeps producing frames every 5 s: %s", frameSamples).isGreaterThan(previous);
+                previous = sample;
+            }
+            // every viewer said bye or went silent; none may stay registered
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            long viewers = -1;
+            while (System.nanoTime() < deadline && viewers != 0) {
+                viewers = metric(healthz(), "\"viewers\":([0-9]+)");
+                Thread.sleep(1_000);
+            }
+            assertThat(viewers).as("viewers in /healthz after the churn").isZero();
+            assertThat(streamer.alive()).isTrue();
+        }
+    }
+
+    String healthz() throws IOException, InterruptedException {
+        return get("/healthz");
+    }
+
+    String metrics() throws IOException, InterruptedException {
+        return get("/metrics");
+    }
+
+    /** A GET from the viewers' namespace (the streamer is not reachable from the test's own). */
+    String get(String path) throws IOException, InterruptedException {
+        Process p = net.start(viewerNs, List.of("bash", "-c", "exec 3<>/dev/tcp/" + STREAMER_ADDRESS + "/8080 && printf 'GET "
+                + path + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"), null);
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    static long metric(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no " + regex + " in:\n" + text);
+        }
+        return Long.parseLong(m.group(1));
+    }
+}
