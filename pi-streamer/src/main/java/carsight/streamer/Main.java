@@ -61,7 +61,7 @@ public final class Main {
         Streamer streamer = new Streamer(camera, options.cameraSettings(),
                 new StreamerSettings(options.maxViewers(), 60, options.playoutDelayMinMillis(), options.playoutDelayMaxMillis(),
                         options.allowedOrigins()),
-                new IceConfig(options.iceServers(), 0, 0), options.listenHost(), options.listenPort(), tokens);
+                new IceConfig(options.iceServers(), 0, 0, options.turnSecret(), options.turnTtlSeconds()), options.listenHost(), options.listenPort(), tokens);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("carsight-streamer: stopping, saying bye to viewers");
             streamer.close();

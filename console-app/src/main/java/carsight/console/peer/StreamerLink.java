@@ -13,6 +13,7 @@ import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCOfferOptions;
@@ -179,6 +180,7 @@ public final class StreamerLink implements AutoCloseable {
         volatile long lastMediaNanos = System.nanoTime();
         final long startedNanos = System.nanoTime();
         volatile boolean everLive;
+        final List<SignalMessage.IceServerInfo> iceServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
     private void connect() {
@@ -192,42 +194,6 @@ public final class StreamerLink implements AutoCloseable {
         attempt = a;
         setState(LinkState.CONNECTING, streamer.toString());
         try {
-            RTCConfiguration config = new RTCConfiguration();
-            a.pc = factory.createPeerConnection(config, new PeerConnectionObserver() {
-                @Override
-                public void onIceCandidate(RTCIceCandidate candidate) {
-                    send(a, new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
-                }
-
-                @Override
-                public void onIceConnectionChange(RTCIceConnectionState ice) {
-                    worker.execute(() -> onIce(a, ice));
-                }
-
-                @Override
-                public void onTrack(RTCRtpTransceiver transceiver) {
-                    worker.execute(() -> {
-                        if (transceiver.getReceiver().getTrack() instanceof VideoTrack video && !a.dead) {
-                            a.remote = video;
-                            a.receiver = transceiver.getReceiver();
-                            video.addSink(sink);
-                        }
-                    });
-                }
-            });
-            a.placeholderSource = new CustomVideoSource();
-            a.placeholder = factory.createVideoTrack("carsight-recv", a.placeholderSource);
-            RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
-            init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
-            RTCRtpTransceiver transceiver = a.pc.addTransceiver(a.placeholder, init);
-            List<RTCRtpCodecCapability> h264 = new ArrayList<>();
-            for (RTCRtpCodecCapability c : factory.getRtpReceiverCapabilities(MediaType.VIDEO).getCodecs()) {
-                if (c.getName().equalsIgnoreCase("H264") || c.getName().equalsIgnoreCase("rtx")) {
-                    h264.add(c);
-                }
-            }
-            transceiver.setCodecPreferences(h264);
-
             URI signal = URI.create((streamer.getScheme().equals("https") ? "wss" : "ws") + "://" + streamer.getHost()
                     + ":" + (streamer.getPort() < 0 ? 80 : streamer.getPort()) + "/signal"
                     + (token == null || token.isEmpty() ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
@@ -238,8 +204,7 @@ public final class StreamerLink implements AutoCloseable {
                 public void onOpen(Session session, EndpointConfig cfg) {
                     session.setMaxTextMessageBufferSize(SignalCodec.MAX_BYTES);
                     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onSignal(a, text));
-                    a.socket = session;
-                    worker.execute(() -> offer(a));
+                    a.socket = session; // the streamer sends its ICE servers, then hello: the offer follows that
                 }
 
                 @Override
@@ -266,6 +231,55 @@ public final class StreamerLink implements AutoCloseable {
         } catch (Exception e) {
             fail(a, LinkState.LINK_LOST, "cannot connect: " + e.getMessage());
         }
+    }
+
+    /** The peer connection, with the ICE servers the streamer handed over (STUN, short-lived TURN). */
+    private void createPeer(Attempt a) {
+        RTCConfiguration config = new RTCConfiguration();
+        for (SignalMessage.IceServerInfo info : a.iceServers) {
+            RTCIceServer server = new RTCIceServer();
+            server.urls = List.of(info.urls());
+            if (info.username() != null) {
+                server.username = info.username();
+                server.password = info.credential();
+            }
+            config.iceServers.add(server);
+        }
+        a.pc = factory.createPeerConnection(config, new PeerConnectionObserver() {
+            @Override
+            public void onIceCandidate(RTCIceCandidate candidate) {
+                send(a, new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
+            }
+
+            @Override
+            public void onIceConnectionChange(RTCIceConnectionState ice) {
+                worker.execute(() -> onIce(a, ice));
+            }
+
+            @Override
+            public void onTrack(RTCRtpTransceiver transceiver) {
+                worker.execute(() -> {
+                    if (transceiver.getReceiver().getTrack() instanceof VideoTrack video && !a.dead) {
+                        a.remote = video;
+                        a.receiver = transceiver.getReceiver();
+                        video.addSink(sink);
+                    }
+                });
+            }
+        });
+        a.placeholderSource = new CustomVideoSource();
+        a.placeholder = factory.createVideoTrack("carsight-recv", a.placeholderSource);
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
+        RTCRtpTransceiver transceiver = a.pc.addTransceiver(a.placeholder, init);
+        List<RTCRtpCodecCapability> h264 = new ArrayList<>();
+        for (RTCRtpCodecCapability c : factory.getRtpReceiverCapabilities(MediaType.VIDEO).getCodecs()) {
+            if (c.getName().equalsIgnoreCase("H264") || c.getName().equalsIgnoreCase("rtx")) {
+                h264.add(c);
+            }
+        }
+        transceiver.setCodecPreferences(h264);
+
     }
 
     private void offer(Attempt a) {
@@ -327,6 +341,20 @@ public final class StreamerLink implements AutoCloseable {
                     c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate())));
         } else if (message instanceof SignalMessage.StreamInfo s) {
             listener.onStream(s);
+        } else if (message instanceof SignalMessage.IceServerInfo info) {
+            a.iceServers.add(info);
+        } else if (message instanceof SignalMessage.Hello) {
+            worker.execute(() -> {
+                if (a.dead || a.pc != null) {
+                    return;
+                }
+                try {
+                    createPeer(a);
+                    offer(a);
+                } catch (RuntimeException e) {
+                    fail(a, LinkState.LINK_LOST, "cannot set up the peer connection: " + e.getMessage());
+                }
+            });
         } else if (message instanceof SignalMessage.ErrorMessage e) {
             LOG.log(System.Logger.Level.WARNING, "streamer says: {0}: {1}", e.code(), e.message());
             if (e.code().equals("offer-refused") || e.code().equals("busy") || e.code().equals("internal")) {

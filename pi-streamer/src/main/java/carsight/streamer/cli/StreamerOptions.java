@@ -18,7 +18,8 @@ import java.util.Map;
  * command line wins).
  */
 public record StreamerOptions(String camera, CameraSettings cameraSettings, String listenHost, int listenPort,
-                              String token, boolean noAuth, List<IceServer> iceServers, int maxViewers,
+                              String token, boolean noAuth, List<IceServer> iceServers, String turnSecret,
+                              long turnTtlSeconds, int maxViewers,
                               int playoutDelayMinMillis, int playoutDelayMaxMillis, Path stateDirectory,
                               List<String> allowedOrigins, boolean help, boolean version) {
 
@@ -40,7 +41,10 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
               --no-auth             let anyone who reaches the port watch
               --ice-server URL      stun:host[:port] or turn:host[:port] (repeatable)
               --ice-username U      TURN username
-              --ice-credential C    TURN credential
+              --ice-credential C    TURN credential (kept by the streamer)
+              --turn-secret S       the TURN server's shared secret (coturn use-auth-secret): the streamer makes
+                                    short-lived credentials for itself and hands each viewer its own
+              --turn-ttl SECONDS    how long such a credential lasts (default 21600: six hours)
               --max-viewers N       viewers served at once (default 8)
               --allow-origin URL    a web page origin (e.g. https://ops.example.net) that may open /signal besides
                                     the streamer's own page (repeatable; * allows any page)
@@ -53,7 +57,7 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
             """;
 
     private static final List<String> VALUED = List.of("camera", "size", "fps", "bitrate", "gop", "listen", "token",
-            "ice-server", "ice-username", "ice-credential", "max-viewers", "playout-delay", "state-dir", "config",
+            "ice-server", "ice-username", "ice-credential", "turn-secret", "turn-ttl", "max-viewers", "playout-delay", "state-dir", "config",
             "allow-origin");
     private static final List<String> SWITCHES = List.of("no-auth", "help", "version");
 
@@ -206,6 +210,17 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
                 throw new UsageException("--ice-server: " + e.getMessage());
             }
         }
+        String turnSecret = o.containsKey("turn-secret") ? last(o, "turn-secret") : null;
+        long turnTtl = o.containsKey("turn-ttl") ? (long) number(last(o, "turn-ttl"), "--turn-ttl", "seconds such as 21600") : 21_600;
+        if (turnTtl < 60) {
+            throw new UsageException("--turn-ttl must be 60 seconds or more, got " + turnTtl);
+        }
+        for (IceServer s : servers) {
+            if (s.isTurn() && !s.hasCredentials() && turnSecret == null) {
+                throw new UsageException("--ice-server " + s.url() + ": a TURN server needs --ice-username and "
+                        + "--ice-credential, or --turn-secret for short-lived credentials");
+            }
+        }
         int maxViewers = o.containsKey("max-viewers") ? (int) number(last(o, "max-viewers"), "--max-viewers", "1..64") : 8;
         if (maxViewers < 1 || maxViewers > 64) {
             throw new UsageException("--max-viewers must be 1..64, got " + maxViewers);
@@ -233,7 +248,7 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
             }
             origins.add(origin);
         }
-        return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), maxViewers,
+        return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), turnSecret, turnTtl, maxViewers,
                 delayMin, delayMax, state, List.copyOf(origins), o.containsKey("help"), o.containsKey("version"));
     }
 

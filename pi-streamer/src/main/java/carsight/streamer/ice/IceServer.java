@@ -4,18 +4,24 @@ import java.net.URI;
 
 /**
  * A STUN or TURN server, from {@code --ice-server URL}: {@code stun:host[:port]} or
- * {@code turn:host[:port][?transport=udp]} with a username and credential.
+ * {@code turn:host[:port][?transport=udp]} with a username and credential — fixed ones, or short-lived ones made
+ * from {@code --turn-secret} ({@link TurnCredentials}; then {@code expiresAtSeconds} says until when, else null).
  */
-public record IceServer(String url, String username, String credential) {
+public record IceServer(String url, String username, String credential, Long expiresAtSeconds) {
 
     public IceServer {
         if (url == null || !(url.startsWith("stun:") || url.startsWith("turn:"))) {
             throw new IllegalArgumentException("ICE server '" + url + "' must start with stun: or turn:");
         }
-        if (url.startsWith("turn:") && (username == null || credential == null)) {
-            throw new IllegalArgumentException("TURN server " + url + " needs --ice-username and --ice-credential");
-        }
         host(url);
+    }
+
+    public IceServer(String url, String username, String credential) {
+        this(url, username, credential, null);
+    }
+
+    public boolean hasCredentials() {
+        return username != null && credential != null;
     }
 
     public boolean isTurn() {

@@ -65,7 +65,7 @@ public final class IceSession implements AutoCloseable {
         agent = new Agent();
         agent.setControlling(false);
         agent.setPerformConsentFreshness(true);
-        for (IceServer server : config.servers()) {
+        for (IceServer server : config.resolved(System.currentTimeMillis() / 1000)) {
             TransportAddress address = new TransportAddress(server.host(), server.port(), Transport.UDP);
             if (server.isTurn()) {
                 agent.addCandidateHarvester(new TurnCandidateHarvester(address,

@@ -40,6 +40,14 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
         this.context = context;
         this.setup = setup;
         this.codec = codec;
+        // the viewer's ICE servers first: it builds its peer connection when the hello arrives
+        // (STUN, and TURN with short-lived credentials; fixed TURN credentials stay with the streamer)
+        for (carsight.streamer.ice.IceServer server : context.ice().resolved(System.currentTimeMillis() / 1000)) {
+            if (server.isTurn() && server.expiresAtSeconds() == null) {
+                continue;
+            }
+            send(new SignalMessage.IceServerInfo(server.url(), server.username(), server.credential(), server.expiresAtSeconds()));
+        }
         send(new SignalMessage.Hello(1, "streamer", null, "carsight"));
         send(context.streamInfo());
     }

@@ -196,4 +196,37 @@ class StreamerNetworkTest {
             turn.destroyForcibly();
         }
     }
+
+    @Test
+    void viewersGetShortLivedTurnCredentialsFromTheStreamersSharedSecret() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
+        // as above, but coturn knows only a shared secret (use-auth-secret): the viewer has no TURN account of its
+        // own and relays with the expiring credential the streamer hands it over /signal
+        String relayNs = net.create("cs-relay");
+        net.link(streamerNs, STREAMER_ADDRESS + "/24", relayNs, "198.51.100.254/24");
+        net.link(viewerNs, "203.0.113.2/24", relayNs, "203.0.113.254/24");
+        net.route(streamerNs, "203.0.113.0/24", "198.51.100.254");
+        net.route(viewerNs, "198.51.100.0/24", "203.0.113.254");
+        net.routerForwardingTcpOnly(relayNs);
+        Process turn = net.start(relayNs, List.of("/usr/bin/turnserver", "-n", "--listening-ip=198.51.100.254",
+                "--listening-ip=203.0.113.254", "--relay-ip=198.51.100.254", "--listening-port=3478",
+                "--min-port=49152", "--max-port=49300", "--use-auth-secret", "--static-auth-secret=north-wind-42",
+                "--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--log-file=stdout",
+                "--simple-log", "--pidfile=" + dir.resolve("turn.pid")), dir.resolve("turn.log"));
+        waitForLine(dir.resolve("turn.log"), "Total General servers", 15);
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480", "--ice-server", "turn:198.51.100.254:3478",
+                "--turn-secret", "north-wind-42", "--turn-ttl", "600")) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir, "relay-only", "from-streamer").result(60);
+
+            String turnLog = Files.readString(dir.resolve("turn.log"));
+            assertThat(r.path("framesRendered").asLong()).as("%s\nTURN log:\n%s", r, turnLog).isGreaterThan(100);
+            assertThat(r.toString()).contains("ice server from the streamer: turn:198.51.100.254:3478 expires");
+            long expires = Long.parseLong(r.toString().replaceAll(".*expires ([0-9]+).*", "$1"));
+            assertThat(expires - System.currentTimeMillis() / 1000).as("the credential's lifetime").isBetween(500L, 600L);
+            assertThat(streamer.log()).doesNotContain("north-wind-42");
+        } finally {
+            turn.destroyForcibly();
+        }
+    }
 }

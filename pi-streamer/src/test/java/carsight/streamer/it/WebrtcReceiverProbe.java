@@ -60,7 +60,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code /signal}, offers recvonly H.264, counts decoded frames, reads the frame timecode from the decoded luma and
  * writes a JSON summary. Integration tests start it with {@code ip netns exec}.
  *
- * <p>Arguments: {@code URL TOKEN SECONDS OUTPUT.json [relay-only turn:URL user pass]}.
+ * <p>Arguments: {@code URL TOKEN SECONDS OUTPUT.json [relay-only turn:URL user pass | relay-only from-streamer]}.
  */
 public final class WebrtcReceiverProbe {
 
@@ -71,6 +71,8 @@ public final class WebrtcReceiverProbe {
     private final AtomicLong framesWithTimecode = new AtomicLong();
     private final List<Double> truthLatencyMs = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong firstFrameNanos = new AtomicLong();
+    private final List<SignalMessage.IceServerInfo> iceServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CountDownLatch hello = new CountDownLatch(1);
     private final AtomicLong lastFrameNanos = new AtomicLong();
     private final AtomicLong longestGapNanos = new AtomicLong();
     private volatile int width;
@@ -103,12 +105,15 @@ public final class WebrtcReceiverProbe {
         HeadlessAudioDeviceModule audio = new HeadlessAudioDeviceModule();
         PeerConnectionFactory factory = new PeerConnectionFactory(audio);
         RTCConfiguration config = new RTCConfiguration();
-        if (relayOnly) {
+        boolean serversFromStreamer = relayOnly && args[5].equals("from-streamer");
+        if (relayOnly && !serversFromStreamer) {
             RTCIceServer turn = new RTCIceServer();
             turn.urls = List.of(args[5]);
             turn.username = args[6];
             turn.password = args[7];
             config.iceServers = List.of(turn);
+        }
+        if (relayOnly) {
             config.iceTransportPolicy = RTCIceTransportPolicy.RELAY;
         }
 
@@ -137,6 +142,37 @@ public final class WebrtcReceiverProbe {
                 }
             }
         };
+        URI signal = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/signal?token=" + token);
+        ClientManager client = ClientManager.createClient();
+        long connectStart = System.nanoTime();
+        client.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig cfg) {
+                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onSignal(text, pcRef, gotAnswer));
+                socket.complete(session);
+            }
+
+            @Override
+            public void onClose(Session session, CloseReason reason) {
+                note("signal closed " + reason);
+            }
+        }, ClientEndpointConfig.Builder.create().build(), signal);
+
+        if (!hello.await(10, TimeUnit.SECONDS)) {
+            note("no hello from the streamer");
+        }
+        if (serversFromStreamer) {
+            List<RTCIceServer> servers = new ArrayList<>();
+            for (SignalMessage.IceServerInfo info : iceServers) {
+                RTCIceServer server = new RTCIceServer();
+                server.urls = List.of(info.urls());
+                server.username = info.username() == null ? "" : info.username();
+                server.password = info.credential() == null ? "" : info.credential();
+                servers.add(server);
+                note("ice server from the streamer: " + info.urls() + " expires " + info.expiresAt());
+            }
+            config.iceServers = servers;
+        }
         RTCPeerConnection pc = factory.createPeerConnection(config, observer);
         pcRef[0] = pc;
         CustomVideoSource dummySource = new CustomVideoSource();
@@ -151,22 +187,6 @@ public final class WebrtcReceiverProbe {
             }
         }
         transceiver.setCodecPreferences(h264);
-
-        URI signal = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/signal?token=" + token);
-        ClientManager client = ClientManager.createClient();
-        long connectStart = System.nanoTime();
-        client.connectToServer(new Endpoint() {
-            @Override
-            public void onOpen(Session session, EndpointConfig cfg) {
-                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onSignal(text, pcRef[0], gotAnswer));
-                socket.complete(session);
-            }
-
-            @Override
-            public void onClose(Session session, CloseReason reason) {
-                note("signal closed " + reason);
-            }
-        }, ClientEndpointConfig.Builder.create().build(), signal);
 
         CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
         pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
@@ -235,10 +255,15 @@ public final class WebrtcReceiverProbe {
         return 0;
     }
 
-    private void onSignal(String text, RTCPeerConnection pc, CountDownLatch gotAnswer) {
+    private void onSignal(String text, RTCPeerConnection[] pcRef, CountDownLatch gotAnswer) {
         try {
             SignalMessage message = codec.decode(text);
-            if (message instanceof SignalMessage.Answer answer) {
+            RTCPeerConnection pc = pcRef[0];
+            if (message instanceof SignalMessage.IceServerInfo info) {
+                iceServers.add(info);
+            } else if (message instanceof SignalMessage.Hello) {
+                hello.countDown();
+            } else if (message instanceof SignalMessage.Answer answer) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.sdp()), observerOf(done));
                 done.whenComplete((v, e) -> {

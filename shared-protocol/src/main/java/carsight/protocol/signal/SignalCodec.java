@@ -33,6 +33,7 @@ public final class SignalCodec {
         TYPES.put("offer", SignalMessage.Offer.class);
         TYPES.put("answer", SignalMessage.Answer.class);
         TYPES.put("candidate", SignalMessage.Candidate.class);
+        TYPES.put("ice-server", SignalMessage.IceServerInfo.class);
         TYPES.put("bye", SignalMessage.Bye.class);
         TYPES.put("error", SignalMessage.ErrorMessage.class);
         TYPES.put("ping", SignalMessage.Ping.class);

@@ -73,6 +73,32 @@ public sealed interface SignalMessage {
         }
     }
 
+    /**
+     * A STUN or TURN server for the viewer's ICE agent, sent by the streamer before its {@code hello} (one message per
+     * server). TURN credentials may be short-lived: {@code expiresAt} (Unix seconds) says until when.
+     */
+    record IceServerInfo(String urls, String username, String credential, Long expiresAt) implements SignalMessage {
+        public IceServerInfo {
+            Fields.require(urls != null && (urls.startsWith("stun:") || urls.startsWith("turn:") || urls.startsWith("turns:")),
+                    "urls", "must be a stun:, turn: or turns: URL");
+            Fields.maxLength(urls, 512, "urls");
+            Fields.maxLength(username, 256, "username");
+            Fields.maxLength(credential, 256, "credential");
+            Fields.require(expiresAt == null || expiresAt > 0, "expiresAt", "must be Unix seconds");
+        }
+
+        @Override
+        public String type() {
+            return "ice-server";
+        }
+
+        @Override
+        public String toString() {
+            return "IceServerInfo[urls=" + urls + ", username=" + username + ", credential="
+                    + (credential == null ? "none" : "***") + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
     record Bye(String reason) implements SignalMessage {
         public Bye {
             Fields.maxLength(reason, 1024, "reason");
