@@ -122,6 +122,8 @@ public final class StreamerLink implements AutoCloseable {
     private volatile Attempt attempt;
     private volatile boolean closed;
     private volatile LinkState state = LinkState.STOPPED;
+    /** Retries stay this frequent so a restarted streamer is watched again within seconds of being up. */
+    static final long MAX_BACKOFF_MILLIS = 1_000;
     private long backoffMillis = 500;
     private volatile long connectStartedNanos;
     private volatile long firstFrameMillis = -1;
@@ -199,7 +201,7 @@ public final class StreamerLink implements AutoCloseable {
                     + (token == null || token.isEmpty() ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
             ClientManager client = ClientManager.createClient();
             client.getProperties().put("org.glassfish.tyrus.client.sharedContainerTimeout", 5);
-            client.asyncConnectToServer(new Endpoint() {
+            java.util.concurrent.Future<Session> opening = client.asyncConnectToServer(new Endpoint() {
                 @Override
                 public void onOpen(Session session, EndpointConfig cfg) {
                     session.setMaxTextMessageBufferSize(SignalCodec.MAX_BYTES);
@@ -223,14 +225,41 @@ public final class StreamerLink implements AutoCloseable {
                     worker.execute(() -> fail(a, LinkState.LINK_LOST, "signaling error: " + error.getMessage()));
                 }
             }, ClientEndpointConfig.Builder.create().build(), signal);
-            worker.schedule(() -> {
-                if (a.socket == null && !a.dead) {
-                    fail(a, LinkState.LINK_LOST, "cannot reach " + streamer);
-                }
-            }, 5, TimeUnit.SECONDS);
+            watchOpening(a, opening, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         } catch (Exception e) {
             fail(a, LinkState.LINK_LOST, "cannot connect: " + e.getMessage());
         }
+    }
+
+    /**
+     * Fails the attempt as soon as the socket cannot open (a refused connection: the streamer is not up yet), or after
+     * the deadline (no answer at all), instead of always waiting out the deadline.
+     */
+    private void watchOpening(Attempt a, java.util.concurrent.Future<Session> opening, long deadlineNanos) {
+        if (a.dead || a.socket != null) {
+            return;
+        }
+        if (opening.isDone()) {
+            try {
+                opening.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                while (cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
+                fail(a, LinkState.LINK_LOST, "cannot reach " + streamer + ": " + cause.getMessage());
+                return;
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                fail(a, LinkState.LINK_LOST, "cannot reach " + streamer);
+                return;
+            }
+        }
+        if (System.nanoTime() > deadlineNanos) {
+            opening.cancel(true);
+            fail(a, LinkState.LINK_LOST, "cannot reach " + streamer + " (no answer in 5 s)");
+            return;
+        }
+        worker.schedule(() -> watchOpening(a, opening, deadlineNanos), 100, TimeUnit.MILLISECONDS);
     }
 
     /** The peer connection, with the ICE servers the streamer handed over (STUN, short-lived TURN). */
@@ -562,7 +591,7 @@ public final class StreamerLink implements AutoCloseable {
         setState(why, detail);
         if (!closed) {
             long delay = backoffMillis;
-            backoffMillis = Math.min(8_000, backoffMillis * 2);
+            backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
             LOG.log(System.Logger.Level.INFO, "link: {0}; reconnecting in {1} ms", detail, delay);
             worker.schedule(() -> {
                 reconnects.incrementAndGet();

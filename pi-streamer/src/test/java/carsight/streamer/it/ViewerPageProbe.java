@@ -113,9 +113,10 @@ public final class ViewerPageProbe {
             json.append(",\"duringOutage\":").append(js.executeScript(SUMMARY));
             deadline = System.nanoTime() + 45_000_000_000L;
             while (!status.equals("live") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
+                Thread.sleep(100);
                 status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
             }
+            json.append(",\"liveAgainAtMs\":").append(status.equals("live") ? System.currentTimeMillis() : -1);
             Thread.sleep(3_000);
             json.append(",\"afterRestart\":").append(js.executeScript(SUMMARY));
             code = 0;

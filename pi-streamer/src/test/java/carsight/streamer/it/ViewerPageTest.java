@@ -55,7 +55,9 @@ class ViewerPageTest {
             assertThat(restart).as("the page probe reached its restart phase").exists();
         }
         Thread.sleep(4_000);
+        long upAtMs;
         try (StreamerProcess second = StreamerProcess.start(net, streamerNs, "198.51.100.1", dir, camera)) {
+            upAtMs = System.currentTimeMillis();
             assertThat(probe.waitFor(120, TimeUnit.SECONDS)).isTrue();
         }
         JsonNode r = new ObjectMapper().readTree(output.toFile());
@@ -85,5 +87,8 @@ class ViewerPageTest {
         assertThat(r.path("duringOutage").path("status").asText()).as(context).containsAnyOf("link lost", "cannot reach");
         assertThat(r.path("afterRestart").path("status").asText()).as(context).isEqualTo("live");
         assertThat(r.path("afterRestart").path("videoWidth").asInt()).isEqualTo(640);
+        long liveAgainMs = r.path("liveAgainAtMs").asLong() - upAtMs;
+        System.out.println("streamer restarted: the page was live again " + liveAgainMs + " ms after it listened");
+        assertThat(liveAgainMs).as("the page live again after the streamer is up, ms").isLessThan(5_000);
     }
 }
