@@ -24,7 +24,7 @@ spid=$(pgrep -f "soak-token-123" | while read -r p; do [ "$(cat /proc/"$p"/comm)
 probes=()
 for v in 1 2; do
   ip netns exec cssoak-v java -Xmx256m -cp "$cp" carsight.streamer.it.WebrtcReceiverProbe \
-      http://198.51.100.1:8080 soak-token-123 "$((minutes * 60 + 30))" "$work/probe-$v.json" > "$work/probe-$v.log" 2>&1 &
+      http://198.51.100.1:8080 soak-token-123 "$((minutes * 60 + 180))" "$work/probe-$v.json" > "$work/probe-$v.log" 2>&1 &
   probes+=($!)
 done
 
@@ -59,7 +59,7 @@ awk -v w="$warmup" 'NR > 1 && $1 == w { for (i = 2; i <= 5; i++) base[i] = $i }
     printf "%-12s %10s %10s %8s\n", "trend", "minute " w, "last", "growth"
     for (i = 2; i <= 5; i++) {
       g = base[i] > 0 ? (last[i] - base[i]) * 100 / base[i] : 0
-      printf "%-12s %10s %10s %7.1f%%%s\n", name[i - 1], base[i], last[i], g, g > 10 ? "  GROWS" : ""
+      printf "%-12s %10s %10s %7.1f%%%s\n", name[i - 1], base[i], last[i], g, (g > 10 ? "  GROWS" : "")
       if (g > 10) bad = 1
     }
     print bad ? "verdict: something grew by more than 10 % after warm-up" : "verdict: nothing grew by more than 10 % after warm-up"

@@ -116,4 +116,50 @@ class ConsoleNetworkTest {
             assertThat(r.path("framesRendered").asLong()).as("%s\n%s", r, log).isGreaterThan(300);
         }
     }
+
+    @Test
+    void aTenSecondBlackoutIsReportedAsLinkLostAndTheConsoleRecoversWithoutLeavingASessionBehind() throws Exception {
+        Path reportFile = dir.resolve("report.json");
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER, dir,
+                "--camera", "test-pattern", "--size", "640x480")) {
+            Process console = console(streamer.url, 60, reportFile);
+            Thread.sleep(8_000);
+            net.dark(viewerNs); // a tunnel: nothing in or out of the console's host
+            java.time.LocalTime darkAt = java.time.LocalTime.now();
+            Thread.sleep(10_000);
+            net.light(viewerNs);
+            java.time.LocalTime lightAt = java.time.LocalTime.now();
+            JsonNode r = report(console, reportFile, 90);
+
+            String log = Files.readString(dir.resolve("console.log"));
+            List<String> link = log.lines().filter(l -> l.contains("link:")).toList();
+            assertThat(link.stream().filter(l -> java.time.LocalTime.parse(l.substring(0, 12)).isAfter(darkAt)))
+                    .as("the console says the link is lost during the blackout:\n%s", String.join("\n", link))
+                    .anyMatch(l -> l.contains("link lost"));
+            java.time.LocalTime liveAgain = link.stream().filter(l -> l.contains("link: live"))
+                    .map(l -> java.time.LocalTime.parse(l.substring(0, 12))).filter(t -> t.isAfter(lightAt))
+                    .findFirst().orElseThrow(() -> new AssertionError("never live again:\n" + String.join("\n", link)));
+            long recoverMs = java.time.Duration.between(lightAt, liveAgain).toMillis();
+            System.out.println("blackout: live again " + recoverMs + " ms after the link came back\n"
+                    + String.join("\n", link) + "\nstreamer:\n" + String.join("\n",
+                    streamer.log().lines().filter(l -> l.contains("viewer") || l.contains("consent")).toList()));
+            assertThat(recoverMs).as("back after the link returned, ms").isLessThan(15_000);
+            assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThan(600);
+
+            // the session that went dark ended on the streamer: only the console's new one may remain, then none
+            String health = get(streamerNs, "/healthz");
+            assertThat(health).contains("\"viewers\":0");
+            assertThat(streamer.log()).as("the dark session ended by consent freshness:\n%s", streamer.log())
+                    .containsPattern("viewer [0-9a-f]+: closed after [0-9]+ s: ICE consent lost");
+        }
+    }
+
+    /** A GET on the streamer from inside its own namespace. */
+    String get(String ns, String path) throws Exception {
+        Process p = net.start(ns, List.of("bash", "-c", "exec 3<>/dev/tcp/" + STREAMER + "/8080 && printf 'GET " + path
+                + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"), null);
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
 }

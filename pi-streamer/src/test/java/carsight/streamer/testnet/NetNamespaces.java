@@ -63,6 +63,22 @@ public final class NetNamespaces implements AutoCloseable {
         Files.deleteIfExists(file);
     }
 
+    /** Drops every packet into and out of {@code ns}, as a tunnel or a dead cell would, until {@link #light}. */
+    public void dark(String ns) throws IOException {
+        String rules = "table inet carsight_dark {\n"
+                + "  chain input {\n    type filter hook input priority -10; policy accept;\n    iifname != \"lo\" drop\n  }\n"
+                + "  chain output {\n    type filter hook output priority -10; policy accept;\n    oifname != \"lo\" drop\n  }\n}\n";
+        Path file = Files.createTempFile("carsight-nft", ".conf");
+        Files.writeString(file, rules, StandardCharsets.UTF_8);
+        run("ip", "netns", "exec", ns, "nft", "-f", file.toString()).check();
+        Files.deleteIfExists(file);
+    }
+
+    /** Ends {@link #dark}. */
+    public void light(String ns) throws IOException {
+        run("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", "carsight_dark").check();
+    }
+
     /** Adds a route in {@code ns} to {@code destination} (CIDR) through {@code gateway}. */
     public void route(String ns, String destination, String gateway) throws IOException {
         run("ip", "-n", ns, "route", "add", destination, "via", gateway).check();
