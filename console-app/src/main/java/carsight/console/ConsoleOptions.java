@@ -9,13 +9,15 @@ import java.nio.file.Path;
 
 /** The console's command line. */
 public record ConsoleOptions(URI connect, String token, boolean demo, Speed speed, int durationSeconds, Path report,
-                             DistanceLevel.Thresholds thresholds, boolean help) {
+                             DistanceLevel.Thresholds thresholds, String fingerprint, boolean help) {
 
     public static final String HELP = """
             Usage: carsight-console [options]
 
               --connect URL        the streamer, e.g. http://192.168.1.50:8080 (remembered for next time)
               --token TOKEN        its access token (remembered)
+              --fingerprint FP     an https:// streamer's certificate SHA-256 fingerprint, as the streamer printed it
+                                   (otherwise the first certificate seen is pinned and shown)
               --demo               start a streamer on the built-in test pattern inside the console and watch it
               --speed SPEED        vehicle speed, e.g. 50km/h, 31mph, 13.9m/s (default unit km/h)
               --duration SECONDS   run this long, then exit (unattended runs)
@@ -35,6 +37,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
         Path report = null;
         DistanceLevel.Thresholds thresholds = DistanceLevel.Thresholds.defaults();
         boolean help = false;
+        String fingerprint = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -46,7 +49,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
             switch (arg) {
                 case "--demo" -> demo = true;
                 case "--help", "-h" -> help = true;
-                case "--connect", "--token", "--speed", "--duration", "--report", "--thresholds" -> {
+                case "--connect", "--token", "--speed", "--duration", "--report", "--thresholds", "--fingerprint" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(arg + " needs a value (see --help)");
@@ -65,6 +68,13 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
                             }
                         }
                         case "--token" -> token = value;
+                        case "--fingerprint" -> {
+                            try {
+                                fingerprint = carsight.console.peer.CertificatePins.normalize(value);
+                            } catch (IllegalArgumentException e) {
+                                throw new IllegalArgumentException("--fingerprint: " + e.getMessage());
+                            }
+                        }
                         case "--speed" -> {
                             try {
                                 speed = Speed.parse(value);
@@ -102,6 +112,9 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
         if (demo && connect != null) {
             throw new IllegalArgumentException("--demo and --connect contradict each other: choose one");
         }
-        return new ConsoleOptions(connect, token, demo, speed, duration, report, thresholds, help);
+        if (fingerprint != null && (connect == null || !connect.getScheme().equals("https"))) {
+            throw new IllegalArgumentException("--fingerprint goes with --connect https://…");
+        }
+        return new ConsoleOptions(connect, token, demo, speed, duration, report, thresholds, fingerprint, help);
     }
 }

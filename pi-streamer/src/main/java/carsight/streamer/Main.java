@@ -57,10 +57,16 @@ public final class Main {
             token = options.token() != null ? options.token() : TokenStore.loadOrCreate(options.stateDirectory());
             tokens = TokenCheck.requiring(token);
         }
+        carsight.streamer.http.TlsIdentity tls = null;
+        if (options.https()) {
+            tls = options.httpsKeystore() != null
+                    ? carsight.streamer.http.TlsIdentity.fromKeystore(options.httpsKeystore(), options.httpsPassword())
+                    : carsight.streamer.http.TlsIdentity.loadOrCreate(options.stateDirectory());
+        }
         Camera camera = CameraFactory.create(options.camera(), options.cameraSettings());
         Streamer streamer = new Streamer(camera, options.cameraSettings(),
                 new StreamerSettings(options.maxViewers(), 60, options.playoutDelayMinMillis(), options.playoutDelayMaxMillis(),
-                        options.allowedOrigins()),
+                        options.allowedOrigins(), tls == null ? null : tls.sslContext()),
                 new IceConfig(options.iceServers(), 0, 0, options.turnSecret(), options.turnTtlSeconds()), options.listenHost(), options.listenPort(), tokens);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("carsight-streamer: stopping, saying bye to viewers");
@@ -68,10 +74,14 @@ public final class Main {
         }, "shutdown"));
         streamer.start(10_000);
         String host = options.listenHost().equals("0.0.0.0") ? "<this-machine>" : options.listenHost();
-        System.out.println("carsight-streamer " + VERSION + " listening on " + options.listenHost() + ":" + streamer.port());
+        System.out.println("carsight-streamer " + VERSION + " listening on " + options.listenHost() + ":" + streamer.port()
+                + (tls == null ? "" : " (HTTPS/WSS)"));
         // the token goes to a terminal only: under systemd stdout is the journal, and no secret belongs in a log
         boolean terminal = System.console() != null;
-        String page = "http://" + host + ":" + streamer.port() + "/";
+        String page = (tls == null ? "http://" : "https://") + host + ":" + streamer.port() + "/";
+        if (tls != null) {
+            System.out.println("  TLS:         " + tls.source() + ", SHA-256 fingerprint " + tls.fingerprint());
+        }
         if (token == null) {
             System.out.println("  viewer page: " + page);
             System.out.println("  token:       none (--no-auth): anyone who reaches this port can watch");

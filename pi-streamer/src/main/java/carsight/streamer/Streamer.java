@@ -77,7 +77,7 @@ public final class Streamer implements StreamerApi, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        this.http = new StreamerHttpServer(listenHost, listenPort, this, tokens, settings.allowedOrigins());
+        this.http = new StreamerHttpServer(listenHost, listenPort, this, tokens, settings.allowedOrigins(), settings.tls());
         this.page = loadPage();
     }
 
@@ -155,6 +155,11 @@ public final class Streamer implements StreamerApi, AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Whether the port speaks HTTPS/WSS. */
+    public boolean secure() {
+        return http.secure();
     }
 
     public String host() {

@@ -78,6 +78,10 @@ public final class StreamerLink implements AutoCloseable {
         default void onState(LinkState state, String detail) {
         }
 
+        /** The https:// streamer's certificate fingerprint (SHA-256), and whether it was pinned just now. */
+        default void onCertificate(String fingerprint, boolean firstUse) {
+        }
+
         default void onStream(SignalMessage.StreamInfo stream) {
         }
 
@@ -125,6 +129,8 @@ public final class StreamerLink implements AutoCloseable {
     /** Retries stay this frequent so a restarted streamer is watched again within seconds of being up. */
     static final long MAX_BACKOFF_MILLIS = 1_000;
     private long backoffMillis = 500;
+    private final CertificatePins pins;
+    private volatile String certificate;
     private volatile long connectStartedNanos;
     private volatile long firstFrameMillis = -1;
     private volatile long lastFrameNanos;
@@ -136,9 +142,15 @@ public final class StreamerLink implements AutoCloseable {
     private long lastStatsNanos;
 
     public StreamerLink(URI streamer, String token, Listener listener) {
+        this(streamer, token, listener, CertificatePins.remembered());
+    }
+
+    /** @param pins certificates trusted for https:// streamers (pinned on first use) */
+    public StreamerLink(URI streamer, String token, Listener listener, CertificatePins pins) {
         this.streamer = streamer;
         this.token = token;
         this.listener = listener;
+        this.pins = pins;
     }
 
     public void start() {
@@ -197,10 +209,24 @@ public final class StreamerLink implements AutoCloseable {
         setState(LinkState.CONNECTING, streamer.toString());
         try {
             URI signal = URI.create((streamer.getScheme().equals("https") ? "wss" : "ws") + "://" + streamer.getHost()
-                    + ":" + (streamer.getPort() < 0 ? 80 : streamer.getPort()) + "/signal"
+                    + ":" + (streamer.getPort() < 0 ? (streamer.getScheme().equals("https") ? 443 : 80) : streamer.getPort()) + "/signal"
                     + (token == null || token.isEmpty() ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
             ClientManager client = ClientManager.createClient();
             client.getProperties().put("org.glassfish.tyrus.client.sharedContainerTimeout", 5);
+            if (streamer.getScheme().equals("https")) {
+                String address = streamer.getHost() + ":" + (streamer.getPort() < 0 ? 443 : streamer.getPort());
+                org.glassfish.tyrus.client.SslEngineConfigurator tls = new org.glassfish.tyrus.client.SslEngineConfigurator(
+                        pins.contextFor(address, (fingerprint, firstUse) -> {
+                            if (!fingerprint.equals(certificate)) {
+                                certificate = fingerprint;
+                                LOG.log(System.Logger.Level.INFO, "TLS: {0} presents SHA-256 {1}{2}", address, fingerprint,
+                                        firstUse ? " — pinned now, on first use: compare it with the streamer's" : " (pinned)");
+                                listener.onCertificate(fingerprint, firstUse);
+                            }
+                        }), true, false, false);
+                tls.setHostVerificationEnabled(false); // the pinned fingerprint is the check, not the name
+                client.getProperties().put(org.glassfish.tyrus.client.ClientProperties.SSL_ENGINE_CONFIGURATOR, tls);
+            }
             java.util.concurrent.Future<Session> opening = client.asyncConnectToServer(new Endpoint() {
                 @Override
                 public void onOpen(Session session, EndpointConfig cfg) {

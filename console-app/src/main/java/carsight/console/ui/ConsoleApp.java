@@ -42,7 +42,7 @@ public final class ConsoleApp extends Application {
 
     /** Set by the launcher before {@link #launch}. */
     public static volatile ConsoleOptions options = new ConsoleOptions(null, null, false, null, 0, null,
-            carsight.protocol.speed.DistanceLevel.Thresholds.defaults(), false);
+            carsight.protocol.speed.DistanceLevel.Thresholds.defaults(), null, false);
     /** Set by the launcher in --demo mode: the in-process streamer to stop on exit. */
     public static volatile AutoCloseable demoStreamer;
 
@@ -134,8 +134,23 @@ public final class ConsoleApp extends Application {
         if (key != null) {
             prefs.put("token", key);
         }
+        try {
+            prefs.flush(); // now: the console ends with Runtime.halt, which skips the preferences' own flush
+        } catch (java.util.prefs.BackingStoreException e) {
+            System.getLogger(ConsoleApp.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot remember the streamer address: {0}", e.getMessage());
+        }
         address.setText(streamer.toString());
+        carsight.console.peer.CertificatePins pins = carsight.console.peer.CertificatePins.remembered();
+        if (options.fingerprint() != null && streamer.equals(options.connect())) {
+            pins.pin(streamer.getHost() + ":" + (streamer.getPort() < 0 ? 443 : streamer.getPort()), options.fingerprint());
+        }
         link = new StreamerLink(streamer, key, new StreamerLink.Listener() {
+            @Override
+            public void onCertificate(String fingerprint, boolean firstUse) {
+                Platform.runLater(() -> model.onCertificate(fingerprint, firstUse));
+            }
+
             @Override
             public void onState(LinkState state, String detail) {
                 Platform.runLater(() -> model.onLink(state, detail));
@@ -170,7 +185,7 @@ public final class ConsoleApp extends Application {
             public void onFrameReady() {
                 video.frameReady();
             }
-        });
+        }, pins);
         video.attach(link);
         link.start();
     }

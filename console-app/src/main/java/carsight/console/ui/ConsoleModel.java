@@ -33,6 +33,7 @@ public final class ConsoleModel {
 
     private final StringProperty linkState = new SimpleStringProperty(LinkState.STOPPED.label());
     private final StringProperty linkDetail = new SimpleStringProperty("");
+    private final StringProperty certificate = new SimpleStringProperty("");
     private final ObjectProperty<LinkState> link = new SimpleObjectProperty<>(LinkState.STOPPED);
     private final DoubleProperty latencyMs = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty uncertaintyMs = new SimpleDoubleProperty(Double.NaN);
@@ -97,6 +98,12 @@ public final class ConsoleModel {
         uncertaintyMs.set(millis);
     }
 
+    /** An https:// streamer's certificate: shown shortened, with whether it was pinned just now. */
+    public void onCertificate(String fingerprint, boolean firstUse) {
+        certificate.set("TLS " + fingerprint.substring(0, Math.min(23, fingerprint.length())) + "…"
+                + (firstUse ? " pinned on first use" : " pinned"));
+    }
+
     public void onLink(LinkState state, String detail) {
         link.set(state);
         linkState.set(state.label());
@@ -151,6 +158,7 @@ public final class ConsoleModel {
 
     public StringProperty linkStateProperty() { return linkState; }
     public StringProperty linkDetailProperty() { return linkDetail; }
+    public StringProperty certificateProperty() { return certificate; }
     public ObjectProperty<LinkState> linkProperty() { return link; }
     public DoubleProperty latencyMsProperty() { return latencyMs; }
     public DoubleProperty uncertaintyMsProperty() { return uncertaintyMs; }

@@ -30,6 +30,10 @@ public final class StatusBar extends HBox {
         Label stream = new Label();
         stream.getStyleClass().add("caption");
         stream.textProperty().bind(model.streamTextProperty());
-        getChildren().addAll(state, detail, grow, stream, stats);
+        Label certificate = new Label();
+        certificate.setId("certificate");
+        certificate.getStyleClass().add("caption");
+        certificate.textProperty().bind(model.certificateProperty());
+        getChildren().addAll(state, detail, grow, certificate, stream, stats);
     }
 }

@@ -154,6 +154,32 @@ class ConsoleNetworkTest {
         }
     }
 
+    @Test
+    void overHttpsTheConsolePinsTheStreamersCertificateAndRefusesAnImpostor() throws Exception {
+        String url = "https://" + STREAMER + ":8080";
+        String fingerprint;
+        Path first = dir.resolve("first.json");
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER, dir, "--camera", "test-pattern",
+                "--size", "640x480", "--https", "--state-dir", dir.resolve("state-a").toString())) {
+            fingerprint = streamer.log().replaceAll("(?s).*SHA-256 fingerprint ([0-9A-F:]{95}).*", "$1");
+            assertThat(fingerprint).as(streamer.log()).hasSize(95);
+            JsonNode r = report(console(url, 12, first), first, 60);
+            String log = Files.readString(dir.resolve("console.log"));
+            assertThat(r.path("framesRendered").asLong()).as("%s\n%s", r, log).isGreaterThan(100);
+            assertThat(log).contains("presents SHA-256 " + fingerprint + " — pinned now, on first use");
+        }
+        // a different streamer (another certificate) at the same address: the console refuses it
+        Path second = dir.resolve("second.json");
+        try (StreamerProcess impostor = StreamerProcess.start(net, streamerNs, STREAMER, dir, "--camera", "test-pattern",
+                "--size", "640x480", "--https", "--state-dir", dir.resolve("state-b").toString())) {
+            JsonNode r = report(console(url, 8, second), second, 60);
+            String log = Files.readString(dir.resolve("console.log"));
+            assertThat(r.path("framesRendered").asLong()).as(log).isZero();
+            assertThat(log).contains("certificate at " + STREAMER + ":8080 changed: pinned SHA-256 " + fingerprint);
+            assertThat(impostor.log()).doesNotContain("joined from");
+        }
+    }
+
     /** A GET on the streamer from inside its own namespace. */
     String get(String ns, String path) throws Exception {
         Process p = net.start(ns, List.of("bash", "-c", "exec 3<>/dev/tcp/" + STREAMER + "/8080 && printf 'GET " + path

@@ -21,7 +21,8 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
                               String token, boolean noAuth, List<IceServer> iceServers, String turnSecret,
                               long turnTtlSeconds, int maxViewers,
                               int playoutDelayMinMillis, int playoutDelayMaxMillis, Path stateDirectory,
-                              List<String> allowedOrigins, boolean help, boolean version) {
+                              List<String> allowedOrigins, boolean https, Path httpsKeystore, String httpsPassword,
+                              boolean help, boolean version) {
 
     public static final String HELP = """
             Usage: carsight-streamer [options]
@@ -39,6 +40,10 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
               --token TOKEN         the access token viewers must present (default: generated once, kept in the
                                     state directory and printed at start)
               --no-auth             let anyone who reaches the port watch
+              --https               HTTPS and WSS on the port, with a self-signed certificate made once and kept in
+                                    the state directory (its SHA-256 fingerprint is printed; the console pins it)
+              --https-keystore FILE HTTPS and WSS with the certificate and key in a PKCS#12 file
+              --https-password P    that file's password
               --ice-server URL      stun:host[:port] or turn:host[:port] (repeatable)
               --ice-username U      TURN username
               --ice-credential C    TURN credential (kept by the streamer)
@@ -58,8 +63,8 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
 
     private static final List<String> VALUED = List.of("camera", "size", "fps", "bitrate", "gop", "listen", "token",
             "ice-server", "ice-username", "ice-credential", "turn-secret", "turn-ttl", "max-viewers", "playout-delay", "state-dir", "config",
-            "allow-origin");
-    private static final List<String> SWITCHES = List.of("no-auth", "help", "version");
+            "allow-origin", "https-keystore", "https-password");
+    private static final List<String> SWITCHES = List.of("no-auth", "https", "help", "version");
 
     public static StreamerOptions parse(String[] args) throws UsageException {
         Map<String, List<String>> cli = collect(args);
@@ -248,8 +253,15 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
             }
             origins.add(origin);
         }
+        Path keystore = o.containsKey("https-keystore") ? Path.of(last(o, "https-keystore")) : null;
+        String keystorePassword = o.containsKey("https-password") ? last(o, "https-password") : null;
+        if (keystorePassword != null && keystore == null) {
+            throw new UsageException("--https-password goes with --https-keystore FILE");
+        }
+        boolean https = o.containsKey("https") || keystore != null;
         return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), turnSecret, turnTtl, maxViewers,
-                delayMin, delayMax, state, List.copyOf(origins), o.containsKey("help"), o.containsKey("version"));
+                delayMin, delayMax, state, List.copyOf(origins), https, keystore, keystorePassword,
+                o.containsKey("help"), o.containsKey("version"));
     }
 
     static Path defaultStateDirectory() {

@@ -54,16 +54,24 @@ public final class StreamerHttpServer implements AutoCloseable {
     private final AtomicInteger signalConnections = new AtomicInteger();
 
     public StreamerHttpServer(String host, int port, StreamerApi api, TokenCheck tokens) {
-        this(host, port, api, tokens, java.util.List.of());
+        this(host, port, api, tokens, java.util.List.of(), null);
     }
 
-    /** @param allowedOrigins web origins besides the streamer's own page that may open {@code /signal} */
-    public StreamerHttpServer(String host, int port, StreamerApi api, TokenCheck tokens, java.util.List<String> allowedOrigins) {
+    /**
+     * @param allowedOrigins web origins besides the streamer's own page that may open {@code /signal}
+     * @param tls            HTTPS and WSS on the port with this context, or null for plain HTTP and WS
+     */
+    public StreamerHttpServer(String host, int port, StreamerApi api, TokenCheck tokens, java.util.List<String> allowedOrigins,
+                              javax.net.ssl.SSLContext tls) {
         this.api = api;
         this.tokens = tokens;
         this.origins = new OriginPolicy(allowedOrigins);
         this.server = new HttpServer();
         this.listener = new NetworkListener("carsight", host, port);
+        if (tls != null) {
+            listener.setSecure(true);
+            listener.setSSLEngineConfig(new org.glassfish.grizzly.ssl.SSLEngineConfigurator(tls, false, false, false));
+        }
         this.webSockets = new WebSocketMount(MAX_SIGNAL_MESSAGE);
         webSockets.attach(listener);
         server.addListener(listener);
@@ -109,6 +117,11 @@ public final class StreamerHttpServer implements AutoCloseable {
 
     public String host() {
         return listener.getHost();
+    }
+
+    /** https/wss (true) or http/ws. */
+    public boolean secure() {
+        return listener.isSecure();
     }
 
     @Override

@@ -7,12 +7,19 @@ package carsight.streamer.session;
  * @param viewerQueueFrames   frames a viewer may fall behind before it skips to the next keyframe
  * @param playoutDelayMinMillis sent in the playout-delay extension (0,0 = render at once)
  * @param allowedOrigins      web origins besides the streamer's own page that may open /signal ("*": any)
+ * @param tls                 the port speaks HTTPS/WSS with this context, or plain HTTP/WS when null
  */
 public record StreamerSettings(int maxViewers, int viewerQueueFrames, int playoutDelayMinMillis,
-                               int playoutDelayMaxMillis, java.util.List<String> allowedOrigins) {
+                               int playoutDelayMaxMillis, java.util.List<String> allowedOrigins,
+                               javax.net.ssl.SSLContext tls) {
+
+    public StreamerSettings(int maxViewers, int viewerQueueFrames, int playoutDelayMinMillis, int playoutDelayMaxMillis,
+                            java.util.List<String> allowedOrigins) {
+        this(maxViewers, viewerQueueFrames, playoutDelayMinMillis, playoutDelayMaxMillis, allowedOrigins, null);
+    }
 
     public StreamerSettings(int maxViewers, int viewerQueueFrames, int playoutDelayMinMillis, int playoutDelayMaxMillis) {
-        this(maxViewers, viewerQueueFrames, playoutDelayMinMillis, playoutDelayMaxMillis, java.util.List.of());
+        this(maxViewers, viewerQueueFrames, playoutDelayMinMillis, playoutDelayMaxMillis, java.util.List.of(), null);
     }
 
     public StreamerSettings {

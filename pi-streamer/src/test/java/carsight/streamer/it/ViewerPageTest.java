@@ -77,8 +77,10 @@ class ViewerPageTest {
 
         Matcher m = Pattern.compile("(\\d+) ms × 13\\.9 m/s = (\\d+\\.\\d\\d) m").matcher(r.path("afterSpeed").path("distance").asText());
         assertThat(m.matches()).as(context).isTrue();
+        // the metres come from the unrounded latency: the shown ms is off by up to 0.5 ms (0.007 m at 13.9 m/s),
+        // and the metres by up to 0.005 from their own rounding
         assertThat(Double.parseDouble(m.group(2))).isCloseTo(Integer.parseInt(m.group(1)) / 1000.0 * 50 / 3.6,
-                org.assertj.core.data.Offset.offset(0.01));
+                org.assertj.core.data.Offset.offset(0.0125));
 
         assertThat(playing.path("truthSamples").asInt()).as(context).isGreaterThan(100);
         assertThat(Math.abs(playing.path("pageP50").asDouble() - playing.path("truthP50").asDouble()))
