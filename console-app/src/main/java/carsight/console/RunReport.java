@@ -15,6 +15,7 @@ import java.util.Optional;
 /**
  * The JSON an unattended run ({@code --duration S --report FILE}) leaves behind; field names are a contract:
  * framesRendered, durationS, firstFrameMs, reconnects, latencyMs{p50,p95,max}, truthLatencyMs{p50,p95,max} or null,
+ * meterErrorMs{p50,p95,max} (|meter − truth| per frame with a timecode) or null,
  * speedMps, blindDistanceM{p50,p95}.
  */
 public final class RunReport {
@@ -35,6 +36,7 @@ public final class RunReport {
         root.put("reconnects", link == null ? 0 : link.reconnects());
         summary(root, "latencyMs", model.latencySummary(), true);
         summary(root, "truthLatencyMs", model.truthSummary(), true);
+        summary(root, "meterErrorMs", model.meterErrorSummary(), true);
         root.put("speedMps", Math.round(model.speedProperty().get().metresPerSecond() * 1000) / 1000.0);
         summary(root, "blindDistanceM", model.distanceSummary(), false);
         Path parent = file.toAbsolutePath().getParent();

@@ -92,6 +92,10 @@ public final class StreamerLink implements AutoCloseable {
         }
 
         /** Capture → on screen from the frame's own timecode (test pattern only), ms. */
+        /** For one frame with a timecode: what the meter said minus the truth, ms. */
+        default void onMeterError(double millis) {
+        }
+
         default void onTruth(double millis) {
         }
 
@@ -131,6 +135,9 @@ public final class StreamerLink implements AutoCloseable {
     private long backoffMillis = 500;
     private final CertificatePins pins;
     private volatile String certificate;
+    private final java.util.Map<Long, Double> truthByScreenTime = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Benchmarks only ({@code -Dcarsight.playout-delay=off}): offer without the playout-delay extension, the libwebrtc default path. */
+    private static final boolean PLAYOUT_DELAY_OFF = "off".equals(System.getProperty("carsight.playout-delay"));
     private volatile long connectStartedNanos;
     private volatile long firstFrameMillis = -1;
     private volatile long lastFrameNanos;
@@ -348,7 +355,11 @@ public final class StreamerLink implements AutoCloseable {
                 worker.execute(() -> a.pc.setLocalDescription(offer, new SetSessionDescriptionObserver() {
                     @Override
                     public void onSuccess() {
-                        send(a, new SignalMessage.Offer(offer.sdp));
+                        String sdp = offer.sdp;
+                        if (PLAYOUT_DELAY_OFF) {
+                            sdp = sdp.replaceAll("a=extmap:\\d+ http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n", "");
+                        }
+                        send(a, new SignalMessage.Offer(sdp));
                     }
 
                     @Override
@@ -498,7 +509,14 @@ public final class StreamerLink implements AutoCloseable {
             if (firstFrameMillis < 0) {
                 firstFrameMillis = (System.nanoTime() - connectStartedNanos) / 1_000_000;
             }
-            tc.ifPresent(t -> listener.onTruth((screenMicros - t.captureTimeNear(screenMicros)) / 1000.0));
+            tc.ifPresent(t -> {
+                double truth = (screenMicros - t.captureTimeNear(screenMicros)) / 1000.0;
+                listener.onTruth(truth);
+                if (truthByScreenTime.size() > 600) {
+                    truthByScreenTime.clear(); // frames whose meter value never came: forget them
+                }
+                truthByScreenTime.put(screenMicros, truth);
+            });
             worker.execute(() -> {
                 timing.onShown(sinkMicros, screenMicros);
                 drainTiming();
@@ -515,6 +533,10 @@ public final class StreamerLink implements AutoCloseable {
         Optional<FrameLatency> latency;
         while ((latency = timing.next()).isPresent()) {
             listener.onLatency(latency.get());
+            Double truth = truthByScreenTime.remove(latency.get().screenTimeMicros());
+            if (truth != null) {
+                listener.onMeterError(latency.get().totalMillis() - truth);
+            }
         }
     }
 

@@ -172,6 +172,11 @@ public final class ConsoleApp extends Application {
             }
 
             @Override
+            public void onMeterError(double millis) {
+                Platform.runLater(() -> model.onMeterError(millis, System.currentTimeMillis()));
+            }
+
+            @Override
             public void onTruth(double millis) {
                 Platform.runLater(() -> model.onTruth(millis, System.currentTimeMillis()));
             }

@@ -54,6 +54,8 @@ public final class ConsoleModel {
     private final LatencyStats latencyHistory = new LatencyStats(HISTORY_MILLIS, 1_000_000);
     private final LatencyStats distanceHistory = new LatencyStats(HISTORY_MILLIS, 1_000_000);
     private final LatencyStats truthHistory = new LatencyStats(HISTORY_MILLIS, 1_000_000);
+    /** |meter − truth| per frame with a timecode, for the run report. */
+    private final LatencyStats meterErrors = new LatencyStats(HISTORY_MILLIS, 1_000_000);
     private final Deque<Double> recent = new ArrayDeque<>();
 
     /** Parses what the operator typed; on error the message shows and the last good speed stays. */
@@ -92,6 +94,10 @@ public final class ConsoleModel {
     public void onTruth(double millis, long nowMillis) {
         truthMs.set(millis);
         truthHistory.add(nowMillis, millis);
+    }
+
+    public void onMeterError(double millis, long nowMillis) {
+        meterErrors.add(nowMillis, Math.abs(millis));
     }
 
     public void onUncertainty(double millis) {
@@ -138,6 +144,10 @@ public final class ConsoleModel {
 
     public Optional<LatencySummary> truthSummary() {
         return truthHistory.overall();
+    }
+
+    public Optional<LatencySummary> meterErrorSummary() {
+        return meterErrors.overall();
     }
 
     public Optional<LatencySummary> distanceSummary() {

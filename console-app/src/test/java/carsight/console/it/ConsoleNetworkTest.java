@@ -73,7 +73,7 @@ class ConsoleNetworkTest {
             JsonNode r = report(console(streamer.url, 15, reportFile), reportFile, 60);
 
             for (String field : List.of("framesRendered", "durationS", "firstFrameMs", "reconnects", "latencyMs",
-                    "truthLatencyMs", "speedMps", "blindDistanceM")) {
+                    "truthLatencyMs", "meterErrorMs", "speedMps", "blindDistanceM")) {
                 assertThat(r.has(field)).as("report field %s in %s", field, r).isTrue();
             }
             assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThan(300);
@@ -83,6 +83,8 @@ class ConsoleNetworkTest {
             double truth = r.path("truthLatencyMs").path("p50").asDouble();
             assertThat(truth).as("%s", r).isPositive();
             assertThat(Math.abs(meter - truth)).as("|meter p50 − truth p50| in %s", r).isLessThanOrEqualTo(5.0);
+            assertThat(r.path("meterErrorMs").path("p50").asDouble()).as("per frame |meter − truth| p50 in %s", r)
+                    .isLessThanOrEqualTo(10.0);
             assertThat(r.path("blindDistanceM").path("p50").asDouble())
                     .isCloseTo(meter / 1000 * 13.889, org.assertj.core.data.Offset.offset(0.05));
         }
