@@ -3,7 +3,8 @@
 # picture size — the console, the console with the playout-delay extension left out of its offer (libwebrtc's
 # default jitter-buffer path), and headless Chromium over WHEP, all watching the same streamer at the same time —
 # with the console meter's per-frame error against the truth, time to first frame, and CPU/RSS.
-# Prints a table and writes latency-lab.json (to the directory given, default bench/results).
+# Prints a table and writes latency-lab.json and latency-lab.png, the per-frame truth over time (to the directory
+# given, default bench/results).
 # Runs inside network namespaces it creates and removes; needs root, ffmpeg, chromium, chromium-driver (the test
 # command's setup installs them).
 # Usage: bash bench/latency-lab.sh [SECONDS] [OUTPUT_DIR]   (default 30 s per size)
@@ -47,7 +48,7 @@ for config in "${configs[@]}"; do
       --duration "$seconds" --report "$work/nodelay-$tag.json" > "$work/nodelay-$tag.log" 2>&1 &
   cb=$!
   ip netns exec cslab-v java -cp "$cp" carsight.streamer.it.ChromiumWhepProbe http://198.51.100.1:8080 \
-      lab-token-123 "$((seconds - 8))" "$work/chromium-$tag.json" > "$work/chromium-$tag.log" 2>&1 &
+      lab-token-123 "$((seconds - 3))" "$work/chromium-$tag.json" > "$work/chromium-$tag.log" 2>&1 &
   cc=$!
   sleep 6
   apid=$(java_pid "report $work/console-$tag.json")
@@ -101,3 +102,5 @@ result = {"command": f"sudo bash bench/latency-lab.sh {seconds}", "date": dateti
 json.dump(result, open(f"{out}/latency-lab.json", "w"), indent=2)
 print(f"(JSON: {out}/latency-lab.json; raw logs: {work})")
 PY
+java -Djava.awt.headless=true -cp "$cp" carsight.console.bench.LatencyPlot "$out/latency-lab.json" "$out/latency-lab.png"
+echo "(plot: $out/latency-lab.png)"

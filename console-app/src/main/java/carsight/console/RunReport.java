@@ -37,6 +37,11 @@ public final class RunReport {
         summary(root, "latencyMs", model.latencySummary(), true);
         summary(root, "truthLatencyMs", model.truthSummary(), true);
         summary(root, "meterErrorMs", model.meterErrorSummary(), true);
+        // the last minute of per-frame truth, [Unix ms, ms], for plots
+        com.fasterxml.jackson.databind.node.ArrayNode series = root.putArray("truthSeries");
+        for (double[] s : model.truthSeries(System.currentTimeMillis())) {
+            series.addArray().add((long) s[0]).add(Math.round(s[1] * 10) / 10.0);
+        }
         root.put("speedMps", Math.round(model.speedProperty().get().metresPerSecond() * 1000) / 1000.0);
         summary(root, "blindDistanceM", model.distanceSummary(), false);
         Path parent = file.toAbsolutePath().getParent();

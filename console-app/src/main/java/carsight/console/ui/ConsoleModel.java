@@ -146,6 +146,11 @@ public final class ConsoleModel {
         return truthHistory.overall();
     }
 
+    /** The truth samples of the last minute as (epoch ms, ms) pairs. */
+    public double[][] truthSeries(long nowMillis) {
+        return truthHistory.series(nowMillis);
+    }
+
     public Optional<LatencySummary> meterErrorSummary() {
         return meterErrors.overall();
     }

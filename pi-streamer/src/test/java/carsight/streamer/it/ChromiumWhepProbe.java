@@ -46,7 +46,7 @@ public final class ChromiumWhepProbe {
                   for (let b = 0; b < 8; b++) c = (c & 0x80) ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } return c; };
               const canvas = document.createElement('canvas');
               const ctx = canvas.getContext('2d', {willReadFrequently: true});
-              window.carsightTruth = []; window.carsightFirstFrame = null;
+              window.carsightTruth = []; window.carsightSeries = []; window.carsightFirstFrame = null;
               const onFrame = (now, meta) => {
                 if (window.carsightFirstFrame === null) window.carsightFirstFrame = now - window.carsightStart;
                 const w = video.videoWidth, cell = Math.floor(w / 64);
@@ -64,7 +64,7 @@ public final class ChromiumWhepProbe {
                     const shown = BigInt(Math.round((performance.timeOrigin + meta.expectedDisplayTime) * 1000));
                     let capture = (shown & ~((1n << 48n) - 1n)) | time;
                     if (capture > shown + (1n << 47n)) capture -= (1n << 48n);
-                    window.carsightTruth.push(Number(shown - capture) / 1000);
+                    window.carsightTruth.push(Number(shown - capture) / 1000); window.carsightSeries.push([Math.round(performance.timeOrigin + now), Number(shown - capture) / 1000]);
                   }
                 }
                 video.requestVideoFrameCallback(onFrame);
@@ -82,7 +82,7 @@ public final class ChromiumWhepProbe {
               let result = {framesDecoded: 0, iceState: window.carsightPc.iceConnectionState,
                             videoWidth: window.carsightVideo.videoWidth, location: window.carsightLocation,
                             truthLatencyP50Ms: rank(0.5), truthLatencyP95Ms: rank(0.95), truthFrames: t.length,
-                            firstFrameMs: window.carsightFirstFrame};
+                            firstFrameMs: window.carsightFirstFrame, truthSeries: window.carsightSeries};
               report.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') {
                 result.framesDecoded = s.framesDecoded || 0; result.nackCount = s.nackCount; result.pliCount = s.pliCount; } });
               done(JSON.stringify(result));
