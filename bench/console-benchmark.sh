@@ -8,31 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 work=$(mktemp -d /tmp/carsight-console-bench.XXXXXX)
+source bench/lib.sh
 ns_s=csbench-cs
 ns_v=csbench-cv
+cp=$(bench_console_classpath "$work")
+bench_namespaces $ns_s $ns_v csbch
 
-cleanup() {
-  for ns in $ns_s $ns_v; do
-    for pid in $(ip netns pids $ns 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-    ip netns del $ns 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-cleanup
-
-echo "building..." >&2
-mvn -B -q -o -DskipTests install >/dev/null 2>&1 || mvn -B -q -DskipTests install >/dev/null
-mvn -B -q -o -pl console-app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
-cp="console-app/target/test-classes:console-app/target/classes:$(cat "$work/cp.txt")"
-
-ip netns add $ns_s; ip netns add $ns_v
-ip link add csbcha type veth peer name csbchb
-ip link set csbcha netns $ns_s; ip link set csbchb netns $ns_v
-ip -n $ns_s addr add 198.51.100.1/24 dev csbcha; ip -n $ns_v addr add 198.51.100.2/24 dev csbchb
-for ns in $ns_s $ns_v; do ip -n $ns link set lo up; done
-ip -n $ns_s link set csbcha up; ip -n $ns_v link set csbchb up
-
-cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 hz=$(getconf CLK_TCK)
 field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=d
 for k in sys.argv[2].split('.'): v = v.get(k) if isinstance(v, dict) else None
@@ -44,7 +25,7 @@ for size in 640x480 1280x720; do
   ip netns exec $ns_s java -jar pi-streamer/target/carsight-streamer.jar --camera test-pattern --size "$size" \
       --fps 30 --bitrate 2M --listen 198.51.100.1:8080 --token bench-token-123 --state-dir "$work/state" \
       > "$work/streamer-$size.log" 2>&1 &
-  for _ in $(seq 1 100); do grep -q "listening on" "$work/streamer-$size.log" && break; sleep 0.1; done
+  bench_wait_listening "$work/streamer-$size.log"
   ip netns exec $ns_v java -Dglass.platform=Monocle -Dmonocle.platform=Headless -Dheadless.geometry=1920x1080-32 \
       -Dprism.order=sw -Dprism.text=t2k -Djava.awt.headless=true -Djava.util.prefs.userRoot="$work/prefs" \
       -cp "$cp" carsight.console.Launcher --connect http://198.51.100.1:8080 --token bench-token-123 \
@@ -54,7 +35,7 @@ for size in 640x480 1280x720; do
       bench-token-123 "$((seconds - 8))" "$work/chromium-$size.json" > "$work/chromium-$size.log" 2>&1 &
   ppid=$!
   sleep 5
-  jpid=$(pgrep -f "report $work/console-$size.json" | while read p; do [ "$(cat /proc/$p/comm)" = java ] && echo $p; done | head -1)
+  jpid=$(java_pid "report $work/console-$size.json")
   start=$(cpu_ticks "$jpid")
   sleep $((seconds - 8))
   end=$(cpu_ticks "$jpid")

@@ -16,18 +16,11 @@ mkdir -p "$out"
 work=$(mktemp -d /tmp/carsight-lab.XXXXXX)
 source bench/lib.sh
 
-echo "building..." >&2
-mvn -B -q -o -DskipTests install >/dev/null 2>&1 || mvn -B -q -DskipTests install >/dev/null
-mvn -B -q -o -pl console-app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
-cp="console-app/target/test-classes:console-app/target/classes:$(cat "$work/cp.txt")"
+cp=$(bench_console_classpath "$work")
 bench_namespaces cslab-s cslab-v cslab
 hz=$(getconf CLK_TCK)
 fx=(-Dglass.platform=Monocle -Dmonocle.platform=Headless -Dheadless.geometry=1920x1080-32 -Dprism.order=sw
     -Dprism.text=t2k -Djava.awt.headless=true)
-
-java_pid() { # the JVM whose command line contains $1
-  pgrep -f "$1" | while read -r p; do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = java ] && echo "$p"; done | head -1
-}
 
 configs=("640x480 30 1500000" "640x480 90 2500000" "1280x720 30 4000000")
 for config in "${configs[@]}"; do

@@ -30,6 +30,15 @@ bench_streamer_classpath() {
   echo "pi-streamer/target/test-classes:pi-streamer/target/classes:shared-protocol/target/classes:$(cat "$1/cp.txt")"
 }
 
+# bench_console_classpath WORK: installs every module and prints the console's class path with its test classes
+# (the console, and through the streamer's test jar the Chromium and webrtc-java probes)
+bench_console_classpath() {
+  echo "building..." >&2
+  mvn -B -q -o -DskipTests install >/dev/null 2>&1 || mvn -B -q -DskipTests install >&2
+  mvn -B -q -o -pl console-app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$1/cp.txt" >/dev/null
+  echo "console-app/target/test-classes:console-app/target/classes:$(cat "$1/cp.txt")"
+}
+
 # bench_clip FILE SECONDS: a 1280x720@30, ~4 Mbit/s baseline clip with a keyframe every second
 bench_clip() {
   echo "encoding a 1280x720@30 4 Mbit/s baseline clip..." >&2
@@ -45,3 +54,8 @@ bench_wait_listening() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+
+# java_pid TEXT: the JVM whose command line contains TEXT
+java_pid() {
+  pgrep -f "$1" | while read -r p; do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = java ] && echo "$p"; done | head -1
+}

@@ -140,9 +140,8 @@ class StreamerPackageIT {
             try {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     assertThat(streamer.isAlive()).as(Files.readString(log)).isTrue();
-                    Deb.Result r = Deb.exec(List.of("ip", "netns", "exec", ns, "bash", "-c",
-                            "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"), null, 10);
-                    assertThat(r.output()).startsWith("HTTP/1.1 200").contains("\"camera\"");
+                    String health = net.httpGet(ns, "127.0.0.1", 8080, "/healthz");
+                    assertThat(health).startsWith("HTTP/1.1 200").contains("\"camera\"");
                 });
                 Path token = state.resolve("token");
                 assertThat(token).exists();

@@ -149,7 +149,7 @@ class ConsoleNetworkTest {
             assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThan(600);
 
             // the session that went dark ended on the streamer: only the console's new one may remain, then none
-            String health = get(streamerNs, "/healthz");
+            String health = net.httpGet(streamerNs, STREAMER, 8080, "/healthz");
             assertThat(health).contains("\"viewers\":0");
             assertThat(streamer.log()).as("the dark session ended by consent freshness:\n%s", streamer.log())
                     .containsPattern("viewer [0-9a-f]+: closed after [0-9]+ s: ICE consent lost");
@@ -182,12 +182,4 @@ class ConsoleNetworkTest {
         }
     }
 
-    /** A GET on the streamer from inside its own namespace. */
-    String get(String ns, String path) throws Exception {
-        Process p = net.start(ns, List.of("bash", "-c", "exec 3<>/dev/tcp/" + STREAMER + "/8080 && printf 'GET " + path
-                + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"), null);
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
-    }
 }

@@ -1,5 +1,6 @@
 package carsight.streamer.http;
 
+import carsight.streamer.dtls.DtlsIdentity;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -25,7 +26,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -163,11 +162,8 @@ public final class TlsIdentity {
         return source;
     }
 
+    /** SHA-256 of a DER certificate, uppercase hex pairs joined by colons (the SDP fingerprint without its prefix). */
     public static String fingerprintOf(byte[] der) {
-        try {
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return DtlsIdentity.fingerprintOf(der).substring("sha-256 ".length());
     }
 }

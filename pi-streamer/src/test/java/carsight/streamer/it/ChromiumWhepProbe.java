@@ -18,7 +18,7 @@ import java.time.Duration;
  */
 public final class ChromiumWhepProbe {
 
-    private static final String PULL = """
+    private static final String PULL = BrowserTimecode.READER + """
             const [token, done] = [arguments[0], arguments[arguments.length - 1]];
             (async () => {
               window.carsightStart = performance.now();
@@ -42,30 +42,13 @@ public final class ChromiumWhepProbe {
               await pc.setRemoteDescription({type: 'answer', sdp: await response.text()});
               window.carsightPc = pc; window.carsightVideo = video;
               // the truth: read each presented frame's timecode (test pattern) from the picture itself
-              const crc8 = v => { let c = 0; for (let s = 40; s >= 0; s -= 8) { c ^= Number((v >> BigInt(s)) & 0xffn);
-                  for (let b = 0; b < 8; b++) c = (c & 0x80) ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } return c; };
-              const canvas = document.createElement('canvas');
-              const ctx = canvas.getContext('2d', {willReadFrequently: true});
               window.carsightTruth = []; window.carsightSeries = []; window.carsightFirstFrame = null;
               const onFrame = (now, meta) => {
                 if (window.carsightFirstFrame === null) window.carsightFirstFrame = now - window.carsightStart;
-                const w = video.videoWidth, cell = Math.floor(w / 64);
-                if (cell >= 1) {
-                  canvas.width = w; canvas.height = cell;
-                  ctx.drawImage(video, 0, 0, w, cell, 0, 0, w, cell);
-                  const px = ctx.getImageData(0, 0, w, cell).data;
-                  let word = 0n;
-                  for (let i = 0; i < 64; i++) {
-                    const o = ((cell >> 1) * w + i * cell + (cell >> 1)) * 4;
-                    word = (word << 1n) | ((299 * px[o] + 587 * px[o + 1] + 114 * px[o + 2]) / 1000 >= 128 ? 1n : 0n);
-                  }
-                  const time = (word >> 12n) & ((1n << 48n) - 1n);
-                  if ((word >> 60n) === 10n && crc8(time) === Number((word >> 4n) & 0xffn)) {
-                    const shown = BigInt(Math.round((performance.timeOrigin + meta.expectedDisplayTime) * 1000));
-                    let capture = (shown & ~((1n << 48n) - 1n)) | time;
-                    if (capture > shown + (1n << 47n)) capture -= (1n << 48n);
-                    window.carsightTruth.push(Number(shown - capture) / 1000); window.carsightSeries.push([Math.round(performance.timeOrigin + now), Number(shown - capture) / 1000]);
-                  }
+                const truth = carsightTimecode(video, meta);
+                if (truth !== null) {
+                  window.carsightTruth.push(truth);
+                  window.carsightSeries.push([Math.round(performance.timeOrigin + now), truth]);
                 }
                 video.requestVideoFrameCallback(onFrame);
               };

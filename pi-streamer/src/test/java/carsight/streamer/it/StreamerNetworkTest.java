@@ -167,23 +167,33 @@ class StreamerNetworkTest {
         }
     }
 
-    @Test
-    void mediaFlowsThroughATurnRelayWhenTheDirectPathIsBlocked() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
-        // streamer and viewer sit on two networks joined by a router that passes TCP (signaling) and drops UDP:
-        // the direct media path is blocked, the TURN server on the router is the only way through
+    /**
+     * Streamer (198.51.100.0/24) and viewer (203.0.113.0/24) on two networks joined by a router that passes TCP
+     * (signaling) and drops forwarded UDP, with coturn on the router (198.51.100.254 / 203.0.113.254): the direct media
+     * path is blocked, the relay is the only way through. {@code auth}: coturn's credential options.
+     */
+    Process relayBetweenTheNetworks(String... auth) throws Exception {
         String relayNs = net.create("cs-relay");
         net.link(streamerNs, STREAMER_ADDRESS + "/24", relayNs, "198.51.100.254/24");
         net.link(viewerNs, "203.0.113.2/24", relayNs, "203.0.113.254/24");
         net.route(streamerNs, "203.0.113.0/24", "198.51.100.254");
         net.route(viewerNs, "198.51.100.0/24", "203.0.113.254");
         net.routerForwardingTcpOnly(relayNs);
-        Process turn = net.start(relayNs, List.of("/usr/bin/turnserver", "-n", "--listening-ip=198.51.100.254",
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/turnserver", "-n", "--listening-ip=198.51.100.254",
                 "--listening-ip=203.0.113.254", "--relay-ip=198.51.100.254", "--listening-port=3478",
-                "--min-port=49152", "--max-port=49300", "--lt-cred-mech", "--user=carsight:relay-secret",
-                "--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--log-file=stdout",
-                "--simple-log", "--pidfile=" + dir.resolve("turn.pid")), dir.resolve("turn.log"));
+                "--min-port=49152", "--max-port=49300"));
+        command.addAll(List.of(auth));
+        command.addAll(List.of("--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay",
+                "--log-file=stdout", "--simple-log", "--pidfile=" + dir.resolve("turn.pid")));
+        Process turn = net.start(relayNs, command, dir.resolve("turn.log"));
         waitForLine(dir.resolve("turn.log"), "Total General servers", 15);
+        return turn;
+    }
+
+    @Test
+    void mediaFlowsThroughATurnRelayWhenTheDirectPathIsBlocked() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
+        Process turn = relayBetweenTheNetworks("--lt-cred-mech", "--user=carsight:relay-secret");
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
                 "--camera", "test-pattern", "--size", "640x480")) {
             JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir, "relay-only",
@@ -202,18 +212,7 @@ class StreamerNetworkTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
         // as above, but coturn knows only a shared secret (use-auth-secret): the viewer has no TURN account of its
         // own and relays with the expiring credential the streamer hands it over /signal
-        String relayNs = net.create("cs-relay");
-        net.link(streamerNs, STREAMER_ADDRESS + "/24", relayNs, "198.51.100.254/24");
-        net.link(viewerNs, "203.0.113.2/24", relayNs, "203.0.113.254/24");
-        net.route(streamerNs, "203.0.113.0/24", "198.51.100.254");
-        net.route(viewerNs, "198.51.100.0/24", "203.0.113.254");
-        net.routerForwardingTcpOnly(relayNs);
-        Process turn = net.start(relayNs, List.of("/usr/bin/turnserver", "-n", "--listening-ip=198.51.100.254",
-                "--listening-ip=203.0.113.254", "--relay-ip=198.51.100.254", "--listening-port=3478",
-                "--min-port=49152", "--max-port=49300", "--use-auth-secret", "--static-auth-secret=north-wind-42",
-                "--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--log-file=stdout",
-                "--simple-log", "--pidfile=" + dir.resolve("turn.pid")), dir.resolve("turn.log"));
-        waitForLine(dir.resolve("turn.log"), "Total General servers", 15);
+        Process turn = relayBetweenTheNetworks("--use-auth-secret", "--static-auth-secret=north-wind-42");
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
                 "--camera", "test-pattern", "--size", "640x480", "--ice-server", "turn:198.51.100.254:3478",
                 "--turn-secret", "north-wind-42", "--turn-ttl", "600")) {

@@ -21,32 +21,12 @@ import java.time.Duration;
 public final class ViewerPageProbe {
 
     /** Reads the timecode of each presented frame from a canvas, beside the page's own per-frame latency. */
-    private static final String TRUTH = """
+    private static final String TRUTH = BrowserTimecode.READER + """
             const video = document.getElementById('video');
             window.probeTruth = [];
-            const crc8 = v => { let c = 0; for (let s = 40; s >= 0; s -= 8) { c ^= Number((v >> BigInt(s)) & 0xffn);
-                for (let b = 0; b < 8; b++) c = (c & 0x80) ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } return c; };
-            const canvas = document.createElement('canvas');
-            const ctx = canvas.getContext('2d', {willReadFrequently: true});
             const onFrame = (now, meta) => {
-              const w = video.videoWidth, cell = Math.floor(w / 64);
-              if (cell >= 1) {
-                canvas.width = w; canvas.height = cell;
-                ctx.drawImage(video, 0, 0, w, cell, 0, 0, w, cell);
-                const px = ctx.getImageData(0, 0, w, cell).data;
-                let word = 0n;
-                for (let i = 0; i < 64; i++) {
-                  const o = ((cell >> 1) * w + i * cell + (cell >> 1)) * 4;
-                  word = (word << 1n) | ((299 * px[o] + 587 * px[o + 1] + 114 * px[o + 2]) / 1000 >= 128 ? 1n : 0n);
-                }
-                const time = (word >> 12n) & ((1n << 48n) - 1n);
-                if ((word >> 60n) === 10n && crc8(time) === Number((word >> 4n) & 0xffn)) {
-                  const shown = BigInt(Math.round((performance.timeOrigin + meta.expectedDisplayTime) * 1000));
-                  let capture = (shown & ~((1n << 48n) - 1n)) | time;
-                  if (capture > shown + (1n << 47n)) capture -= (1n << 48n);
-                  window.probeTruth.push(Number(shown - capture) / 1000);
-                }
-              }
+              const truth = carsightTimecode(video, meta);
+              if (truth !== null) window.probeTruth.push(truth);
               video.requestVideoFrameCallback(onFrame);
             };
             video.requestVideoFrameCallback(onFrame);

@@ -109,6 +109,15 @@ public final class NetNamespaces implements AutoCloseable {
         return builder.start();
     }
 
+    /**
+     * A plain HTTP/1.0 GET from inside {@code ns} (bash's /dev/tcp: no client needs installing), the whole response
+     * with its status line and headers; empty when the connection fails.
+     */
+    public String httpGet(String ns, String host, int port, String path) throws IOException {
+        return run("ip", "netns", "exec", ns, "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port
+                + " && printf 'GET " + path + " HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3").output();
+    }
+
     /** A command line running {@code mainClass} on this test's class path with the same JVM. */
     public static List<String> java(String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
