@@ -151,21 +151,28 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
                 addCandidate(opened, candidate);
             }
         } catch (SdpFormatException e) {
-            send(new SignalMessage.ErrorMessage("bad-message", "the offer is not valid SDP: " + e.getMessage()));
+            refuse(new SignalMessage.ErrorMessage("bad-message", "the offer is not valid SDP: " + e.getMessage()));
         } catch (OfferRefusedException e) {
-            send(new SignalMessage.ErrorMessage("offer-refused", e.getMessage()));
+            refuse(new SignalMessage.ErrorMessage("offer-refused", e.getMessage()));
         } catch (ViewerSessions.BusyException e) {
-            send(new SignalMessage.ErrorMessage("busy", e.getMessage()));
+            refuse(new SignalMessage.ErrorMessage("busy", e.getMessage()));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "signal: could not set up a session for {0}: {1}",
                     connection.remoteAddress(), e.toString());
-            send(new SignalMessage.ErrorMessage("internal", "the streamer could not set up the session: " + e.getMessage()));
-        } finally {
-            synchronized (pendingCandidates) {
-                settingUp = false;
-                pendingCandidates.clear();
-            }
+            refuse(new SignalMessage.ErrorMessage("internal", "the streamer could not set up the session: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Ends the setup, then says why: the viewer may answer the refusal at once (a candidate, a new offer), and that
+     * must meet a channel that is no longer setting up.
+     */
+    private void refuse(SignalMessage.ErrorMessage why) {
+        synchronized (pendingCandidates) {
+            settingUp = false;
+            pendingCandidates.clear();
+        }
+        send(why);
     }
 
     private void addCandidate(ViewerSession target, String candidate) {
