@@ -150,6 +150,9 @@ public final class WebrtcReceiverProbe {
             public void onOpen(Session session, EndpointConfig cfg) {
                 session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onSignal(text, pcRef, gotAnswer));
                 socket.complete(session);
+                // the token also in a first hello (the protocol's other way): the probe says nothing else before the
+                // streamer's hello, and a socket that shows no token is closed after 10 s
+                send(session, SignalMessage.Hello.viewer(token, "probe"));
             }
 
             @Override
