@@ -162,6 +162,9 @@ class ConsoleNetworkTest {
         Path first = dir.resolve("first.json");
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER, dir, "--camera", "test-pattern",
                 "--size", "640x480", "--https", "--state-dir", dir.resolve("state-a").toString())) {
+            for (int i = 0; i < 50 && !streamer.log().contains("SHA-256 fingerprint"); i++) {
+                Thread.sleep(100); // printed just after the "listening on" line the start waits for
+            }
             fingerprint = streamer.log().replaceAll("(?s).*SHA-256 fingerprint ([0-9A-F:]{95}).*", "$1");
             assertThat(fingerprint).as(streamer.log()).hasSize(95);
             JsonNode r = report(console(url, 12, first), first, 60);
