@@ -169,7 +169,7 @@ public final class StreamerLink implements AutoCloseable {
         worker.scheduleWithFixedDelay(this::pollArrivals, 100, 5, TimeUnit.MILLISECONDS);
         worker.scheduleWithFixedDelay(this::pollStats, 1000, 1000, TimeUnit.MILLISECONDS);
         worker.scheduleWithFixedDelay(this::ping, 200, 500, TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(this::watchdog, 1000, 1000, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(this::watchdog, 500, 250, TimeUnit.MILLISECONDS);
     }
 
     public LinkState state() {
@@ -201,6 +201,10 @@ public final class StreamerLink implements AutoCloseable {
         volatile long lastMediaNanos = System.nanoTime();
         final long startedNanos = System.nanoTime();
         volatile boolean everLive;
+        /** Frames came on this attempt: only then can their silence mean a broken path. */
+        volatile boolean sawVideo;
+        /** When an ICE restart was asked for in the current outage, or 0. */
+        volatile long restartNanos;
         final List<SignalMessage.IceServerInfo> iceServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
@@ -344,12 +348,17 @@ public final class StreamerLink implements AutoCloseable {
 
     }
 
-    private void offer(Attempt a) {
+    /** Offers; with {@code iceRestart} new ICE credentials on the same peer connection, the rest unchanged. */
+    private void offer(Attempt a, boolean iceRestart) {
         if (a.dead) {
             return;
         }
-        setState(LinkState.NEGOTIATING, "offer sent");
-        a.pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+        if (!iceRestart) {
+            setState(LinkState.NEGOTIATING, "offer sent");
+        }
+        RTCOfferOptions options = new RTCOfferOptions();
+        options.iceRestart = iceRestart;
+        a.pc.createOffer(options, new CreateSessionDescriptionObserver() {
             @Override
             public void onSuccess(RTCSessionDescription offer) {
                 worker.execute(() -> a.pc.setLocalDescription(offer, new SetSessionDescriptionObserver() {
@@ -416,7 +425,7 @@ public final class StreamerLink implements AutoCloseable {
                 }
                 try {
                     createPeer(a);
-                    offer(a);
+                    offer(a, false);
                 } catch (RuntimeException e) {
                     fail(a, LinkState.LINK_LOST, "cannot set up the peer connection: " + e.getMessage());
                 }
@@ -438,7 +447,11 @@ public final class StreamerLink implements AutoCloseable {
         switch (ice) {
             case CONNECTED, COMPLETED -> {
                 a.everLive = true;
-                setState(LinkState.LIVE, "ICE " + ice.name().toLowerCase());
+                if (a.restartNanos == 0) {
+                    setState(LinkState.LIVE, "ICE " + ice.name().toLowerCase());
+                } else { // restarting: live once frames come again, not on libwebrtc's word alone
+                    LOG.log(System.Logger.Level.INFO, "link: ICE {0} during the restart", ice.name().toLowerCase());
+                }
             }
             case FAILED -> fail(a, LinkState.LINK_LOST, "ICE failed: no network path to the streamer");
             case DISCONNECTED -> setState(LinkState.LINK_LOST, "ICE disconnected: waiting for the path to come back");
@@ -452,6 +465,10 @@ public final class StreamerLink implements AutoCloseable {
         Attempt a = attempt;
         if (a != null) {
             a.lastMediaNanos = System.nanoTime();
+            a.sawVideo = true;
+            if (a.restartNanos != 0) {
+                worker.execute(() -> videoBack(a));
+            }
         }
         lastFrameNanos = System.nanoTime();
         VideoFrame previous = newest.getAndSet(frame);
@@ -614,18 +631,47 @@ public final class StreamerLink implements AutoCloseable {
         }
     }
 
-    /** Declares the link lost when no frame came for a while, even if ICE has not noticed yet. */
+    /** Video silent this long on a live link: ask for an ICE restart over the signaling socket, which still works. */
+    static final long RESTART_AFTER_MILLIS = 1_500;
+    /** Video silent this long (and no ICE restart younger than {@link #RESTART_GRACE_MILLIS}): start over. */
+    static final long RECONNECT_AFTER_MILLIS = 4_000;
+    static final long RESTART_GRACE_MILLIS = 3_000;
+
+    /**
+     * Declares the link lost when no frame came for a while, even if ICE has not noticed yet. First it tries an ICE
+     * restart on the same socket and session (the path broke: the car's address changed, a handover); only if that
+     * brings no video does it reconnect from scratch.
+     */
     private void watchdog() {
         Attempt a = attempt;
         if (a == null || a.dead) {
             return;
         }
         long silentMillis = (System.nanoTime() - a.lastMediaNanos) / 1_000_000;
-        if (a.everLive && silentMillis > 4_000) {
+        long restarted = a.restartNanos;
+        long sinceRestart = restarted == 0 ? Long.MAX_VALUE : (System.nanoTime() - restarted) / 1_000_000;
+        if (silentMillis < RESTART_AFTER_MILLIS) {
+            videoBack(a);
+        } else if (a.sawVideo && restarted == 0 && a.socket != null && a.socket.isOpen()) {
+            a.restartNanos = System.nanoTime();
+            setState(LinkState.LINK_LOST, "no video for " + silentMillis + " ms: restarting ICE");
+            offer(a, true);
+        } else if (a.everLive && silentMillis > RECONNECT_AFTER_MILLIS && sinceRestart > RESTART_GRACE_MILLIS) {
             fail(a, LinkState.LINK_LOST, "no video for " + silentMillis / 1000 + " s");
         } else if (!a.everLive && (System.nanoTime() - a.startedNanos) / 1_000_000 > 15_000) {
             fail(a, LinkState.LINK_LOST, "no connection after 15 s");
         }
+    }
+
+    /** Frames came again after an ICE restart was asked for: live, and the next outage may restart again. */
+    private void videoBack(Attempt a) {
+        long restarted = a.restartNanos;
+        if (restarted == 0 || a.dead) {
+            return;
+        }
+        a.restartNanos = 0;
+        setState(LinkState.LIVE, "video back " + (System.nanoTime() - restarted) / 1_000_000
+                + " ms after the ICE restart was asked for");
     }
 
     private void fail(Attempt a, LinkState why, String detail) {

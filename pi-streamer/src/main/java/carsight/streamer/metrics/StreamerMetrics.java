@@ -25,6 +25,8 @@ public final class StreamerMetrics {
     private final LongAdder signalErrors = new LongAdder();
     private final LongAdder junkDropped = new LongAdder();
     private final LongAdder authFailures = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder iceRestarts = new LongAdder();
     private final AtomicInteger viewers = new AtomicInteger();
     private volatile Supplier<Integer> viewerCount = viewers::get;
 
@@ -76,6 +78,20 @@ public final class StreamerMetrics {
         junkDropped.increment();
     }
 
+    /** A packet could not leave (its path broke: e.g. the address it was sent from is gone). */
+    public void sendFailed() {
+        sendFailures.increment();
+    }
+
+    /** A viewer's ICE restart connected: its session goes on over the new path. */
+    public void iceRestarted() {
+        iceRestarts.increment();
+    }
+
+    public long iceRestarts() {
+        return iceRestarts.sum();
+    }
+
     public void authFailed() {
         authFailures.increment();
     }
@@ -124,6 +140,9 @@ public final class StreamerMetrics {
         counter(out, "carsight_sessions_ended_total", "Viewer media sessions that ended.", sessionsEnded.sum());
         counter(out, "carsight_signal_errors_total", "Signaling messages refused.", signalErrors.sum());
         counter(out, "carsight_junk_packets_dropped_total", "Media-port packets dropped as unusable.", junkDropped.sum());
+        counter(out, "carsight_send_failures_total", "Packets that could not be sent (broken path).", sendFailures.sum());
+        counter(out, "carsight_ice_restarts_total", "ICE restarts that brought a viewer's session onto a new path.",
+                iceRestarts.sum());
         counter(out, "carsight_auth_failures_total", "Requests refused for a bad token.", authFailures.sum());
         out.append("# HELP carsight_viewers Viewers connected now.\n# TYPE carsight_viewers gauge\n");
         out.append("carsight_viewers ").append(viewers()).append('\n');

@@ -18,4 +18,15 @@ public record Negotiated(String mid, int payloadType, String profileLevelId, boo
     public Negotiated {
         remoteCandidates = List.copyOf(remoteCandidates);
     }
+
+    /**
+     * Whether {@code next} keeps this session's media and DTLS as they are and changes only ICE — an ICE restart
+     * (RFC 8839 §4.4.1.1.1: new ufrag and password, same fingerprint).
+     */
+    public boolean isIceRestartOf(Negotiated next) {
+        return !next.remoteUfrag.equals(remoteUfrag) && next.mid.equals(mid) && next.payloadType == payloadType
+                && next.profileLevelId.equals(profileLevelId) && next.playoutDelayId == playoutDelayId
+                && next.absSendTimeId == absSendTimeId && next.absCaptureTimeId == absCaptureTimeId
+                && next.remoteFingerprint.equalsIgnoreCase(remoteFingerprint);
+    }
 }

@@ -1,6 +1,5 @@
 package carsight.streamer.session;
 
-import carsight.streamer.ice.IceSession;
 import org.bouncycastle.tls.DatagramTransport;
 
 import java.io.IOException;
@@ -10,19 +9,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The DTLS view of a viewer's ICE path: DTLS records the session's receive loop hands over (by
- * {@link DatagramDemux}) are queued here, and what DTLS sends goes straight out over the selected ICE pair.
+ * {@link DatagramDemux}) are queued here, and what DTLS sends goes straight out over the ICE path in use.
  */
 final class IceDatagramTransport implements DatagramTransport {
 
     /** Keeps whole packets within a 1280-byte IPv6 minimum MTU after UDP/IP headers. */
     private static final int MTU = 1200;
 
-    private final IceSession ice;
+    private final SendPath.Wire wire;
     private final BlockingQueue<byte[]> inbox = new ArrayBlockingQueue<>(64);
     private volatile boolean closed;
 
-    IceDatagramTransport(IceSession ice) {
-        this.ice = ice;
+    IceDatagramTransport(SendPath.Wire wire) {
+        this.wire = wire;
     }
 
     void deliver(byte[] buffer, int length) {
@@ -64,7 +63,7 @@ final class IceDatagramTransport implements DatagramTransport {
         if (closed) {
             throw new IOException("transport closed");
         }
-        ice.send(buf, off, len);
+        wire.send(buf, off, len);
     }
 
     @Override

@@ -2,7 +2,6 @@ package carsight.streamer.session;
 
 import carsight.streamer.camera.EncodedFrame;
 import carsight.protocol.clock.WallClock;
-import carsight.streamer.ice.IceSession;
 import carsight.streamer.rtcp.RtcpPacket;
 import carsight.streamer.rtcp.RtcpWriter;
 import carsight.streamer.rtp.H264Packetizer;
@@ -32,7 +31,7 @@ public final class SendPath {
 
     private final StreamerContext context;
     private final Negotiated negotiated;
-    private final IceSession ice;
+    private final Wire out;
     private final long ssrc;
     private final H264Packetizer packetizer;
     private final RetransmissionCache cache = new RetransmissionCache(2048, 1000);
@@ -46,10 +45,15 @@ public final class SendPath {
     private volatile double lossFraction;
     private volatile long retransmissions;
 
-    SendPath(StreamerContext context, Negotiated negotiated, IceSession ice, long ssrc) {
+    /** Where packets leave: the session's ICE path in use. */
+    interface Wire {
+        void send(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    SendPath(StreamerContext context, Negotiated negotiated, Wire wire, long ssrc) {
         this.context = context;
         this.negotiated = negotiated;
-        this.ice = ice;
+        this.out = wire;
         this.ssrc = ssrc;
         this.packetizer = new H264Packetizer(RtpSizes.maxPayload(RtpPacket.extensionBlockSize(sampleExtensions(0, 0))));
     }
@@ -82,7 +86,7 @@ public final class SendPath {
                     payloads.get(i)).toBytes();
             byte[] wire = context.protectRtp(plain);
             cache.put(seq, wire, System.nanoTime());
-            ice.send(wire, 0, wire.length);
+            out.send(wire, 0, wire.length);
             packetsSent++;
             octetsSent += payloads.get(i).length;
             this.context.metrics().packetSent(wire.length);
@@ -120,7 +124,7 @@ public final class SendPath {
                 continue;
             }
             try {
-                ice.send(packet, 0, packet.length);
+                out.send(packet, 0, packet.length);
                 retransmissions++;
                 context.metrics().retransmitted(packet.length);
             } catch (IOException e) {
@@ -139,7 +143,7 @@ public final class SendPath {
         byte[] report = RtcpWriter.senderReportWithCname(ssrc, NtpTime.fromEpochMicros(now),
                 this.context.rtpTimestampOf(now), packetsSent, octetsSent, this.context.cname());
         byte[] wire = context.protectRtcp(report);
-        ice.send(wire, 0, wire.length);
+        out.send(wire, 0, wire.length);
     }
 
     void onReceiverReport(RtcpPacket.ReceiverReport report) {

@@ -15,7 +15,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One viewer's {@code /signal} conversation: hello, offer → answer, trickled candidates, ping/pong for clock sync,
- * then a {@code stream} message and one {@code frame} message per frame sent. A bad message gets an {@code error}
+ * then a {@code stream} message and one {@code frame} message per frame sent; later offers with new ICE credentials
+ * restart ICE on the same session (same socket, same DTLS). A bad message gets an {@code error}
  * and is dropped; the connection and the media session live on.
  */
 public final class SignalChannel implements StreamerApi.SignalPeer {
@@ -71,12 +72,14 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
             ViewerSession current;
             synchronized (pendingCandidates) {
                 current = session;
-                if (current == null) {
-                    if (!settingUp) {
-                        send(new SignalMessage.ErrorMessage("bad-message", "a candidate came before any offer"));
-                    } else if (pendingCandidates.size() < 64) {
+                if (settingUp) {
+                    if (pendingCandidates.size() < 64) {
                         pendingCandidates.add(candidate.candidate());
                     }
+                    return;
+                }
+                if (current == null) {
+                    send(new SignalMessage.ErrorMessage("bad-message", "a candidate came before any offer"));
                     return;
                 }
             }
@@ -93,22 +96,66 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
         }
     }
 
+    /**
+     * An offer: the first one opens a session; a later one on a live session is tried as an ICE restart (the session
+     * goes on over a new path), and anything more than that replaces the session.
+     */
     private void onOffer(SignalMessage.Offer offer) {
         ViewerSession previous;
         synchronized (pendingCandidates) {
             previous = session;
-            session = null;
+            if (previous != null && previous.isClosed()) {
+                previous = null;
+                session = null;
+            }
             settingUp = true;
             pendingCandidates.clear();
         }
+        ViewerSession live = previous;
+        try {
+            setup.execute(() -> {
+                if (live == null || !restartSession(live, offer.sdp())) {
+                    replaceSession(live, offer.sdp());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refuse(new SignalMessage.ErrorMessage("busy", "too many viewers are connecting at once; try again in a moment"));
+        }
+    }
+
+    private void replaceSession(ViewerSession previous, String sdp) {
         if (previous != null) {
+            synchronized (pendingCandidates) {
+                if (session == previous) {
+                    session = null;
+                }
+            }
             previous.close("viewer sent a new offer");
         }
-        try {
-            setup.execute(() -> openSession(offer.sdp()));
-        } catch (RejectedExecutionException e) {
-            send(new SignalMessage.ErrorMessage("busy", "too many viewers are connecting at once; try again in a moment"));
+        openSession(sdp);
+    }
+
+    /** Returns false when the offer is not an ICE restart of {@code live} (then nothing was changed or sent). */
+    private boolean restartSession(ViewerSession live, String sdp) {
+        if (closed) {
+            return true;
         }
+        try {
+            carsight.streamer.sdp.Answer answer = sessions.restart(live, sdp);
+            if (answer == null) {
+                return false;
+            }
+            java.util.List<String> early;
+            synchronized (pendingCandidates) {
+                settingUp = false;
+                early = new java.util.ArrayList<>(pendingCandidates);
+                pendingCandidates.clear();
+            }
+            answer(live, answer.sdp(), early);
+        } catch (SdpFormatException | OfferRefusedException | IOException | RuntimeException e) {
+            refuseFor(e, "restart ICE");
+        }
+        return true;
     }
 
     private void openSession(String sdp) {
@@ -146,20 +193,31 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
                 opened.close("signaling closed during setup");
                 return;
             }
-            send(new SignalMessage.Answer(opened.answerSdp()));
-            for (String candidate : early) {
-                addCandidate(opened, candidate);
-            }
-        } catch (SdpFormatException e) {
+            answer(opened, opened.answerSdp(), early);
+        } catch (SdpFormatException | OfferRefusedException | ViewerSessions.BusyException | IOException
+                 | RuntimeException e) {
+            refuseFor(e, "set up the session");
+        }
+    }
+
+    private void answer(ViewerSession target, String sdp, java.util.List<String> earlyCandidates) {
+        send(new SignalMessage.Answer(sdp));
+        for (String candidate : earlyCandidates) {
+            addCandidate(target, candidate);
+        }
+    }
+
+    private void refuseFor(Exception e, String doing) {
+        if (e instanceof SdpFormatException) {
             refuse(new SignalMessage.ErrorMessage("bad-message", "the offer is not valid SDP: " + e.getMessage()));
-        } catch (OfferRefusedException e) {
+        } else if (e instanceof OfferRefusedException) {
             refuse(new SignalMessage.ErrorMessage("offer-refused", e.getMessage()));
-        } catch (ViewerSessions.BusyException e) {
+        } else if (e instanceof ViewerSessions.BusyException) {
             refuse(new SignalMessage.ErrorMessage("busy", e.getMessage()));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "signal: could not set up a session for {0}: {1}",
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "signal: could not {0} for {1}: {2}", doing,
                     connection.remoteAddress(), e.toString());
-            refuse(new SignalMessage.ErrorMessage("internal", "the streamer could not set up the session: " + e.getMessage()));
+            refuse(new SignalMessage.ErrorMessage("internal", "the streamer could not " + doing + ": " + e.getMessage()));
         }
     }
 

@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * server, {@code setup:passive}) → SRTP keys → frames flow, starting with the cached group of pictures so the viewer
  * decodes at once → closed by the viewer, by ICE consent loss, or by the streamer. A viewer that cannot keep up loses
  * frames in its own {@link FrameQueue}; it never slows the camera or another viewer.
+ *
+ * <p>ICE restart: when the viewer offers again with new ICE credentials (the path broke, e.g. the car's address
+ * changed), a second ICE agent is started beside the first; once it connects it becomes the path for everything —
+ * the DTLS association, the SRTP contexts, the RTP sequence and the frame queue carry on untouched — and the old agent
+ * is closed. Until then packets that cannot leave are lost, as UDP would lose them; the session itself ends only when
+ * the restart fails, consent is lost with no restart under way, or the viewer leaves.
  */
 public final class ViewerSession implements AutoCloseable {
 
@@ -42,7 +48,12 @@ public final class ViewerSession implements AutoCloseable {
 
     private final String id;
     private final StreamerContext context;
-    private final IceSession ice;
+    /** The path in use; replaced when an ICE restart connects. */
+    private volatile IceSession ice;
+    /** A restart's agent, from the viewer's new offer until it connects or fails. */
+    private volatile IceSession restarting;
+    /** The path whose send failure was logged last (once per path, not per packet). */
+    private volatile IceSession failingPath;
     private final Answer answer;
     private final Events events;
     private final SendPath sendPath;
@@ -62,8 +73,8 @@ public final class ViewerSession implements AutoCloseable {
         this.answer = answer;
         this.events = events;
         this.queue = new FrameQueue(context.settings().viewerQueueFrames());
-        this.sendPath = new SendPath(context, answer.negotiated(), ice, ssrc);
-        ice.addStateListener(this::onIceState);
+        this.sendPath = new SendPath(context, answer.negotiated(), this::sendOnPath, ssrc);
+        ice.addStateListener(state -> onIceState(ice, state));
     }
 
     public String id() {
@@ -74,20 +85,86 @@ public final class ViewerSession implements AutoCloseable {
         return answer.sdp();
     }
 
+    /** The ICE agent in use (after a restart, the new one). */
     public IceSession ice() {
         return ice;
+    }
+
+    /** What the media was negotiated with: an ICE restart offer must agree with it on everything but ICE. */
+    public carsight.streamer.sdp.Negotiated negotiated() {
+        return answer.negotiated();
     }
 
     public SendPath sendPath() {
         return sendPath;
     }
 
-    /** Adds a trickled remote candidate ({@code candidate:...}); an empty string means the viewer has no more. */
+    /**
+     * Adds a trickled remote candidate ({@code candidate:...}); an empty string means the viewer has no more. During
+     * an ICE restart the candidates belong to the new agent.
+     */
     public void addRemoteCandidate(String candidate) {
         if (candidate == null || candidate.isBlank()) {
             return;
         }
-        ice.addRemoteCandidate(candidate);
+        IceSession pending = restarting;
+        (pending != null ? pending : ice).addRemoteCandidate(candidate);
+    }
+
+    /**
+     * Starts an ICE restart with {@code next}, an agent gathered for the viewer's new offer, whose answer is
+     * {@code restartAnswer}. A restart still under way is abandoned for this one.
+     *
+     * @throws IOException when the session has ended meanwhile ({@code next} is closed)
+     */
+    public void restartIce(IceSession next, Answer restartAnswer) throws IOException {
+        IceSession abandoned;
+        synchronized (this) {
+            if (closed.get()) {
+                next.close();
+                throw new IOException("the session has ended");
+            }
+            abandoned = restarting;
+            restarting = next;
+        }
+        if (abandoned != null) {
+            abandoned.close();
+        }
+        next.addStateListener(state -> onIceState(next, state));
+        offered(next, restartAnswer.negotiated());
+        LOG.log(System.Logger.Level.INFO, "viewer {0}: ICE restart asked for (was {1}); {2} local candidates now",
+                id, ice.selectedPair(), next.localCandidates().size());
+        next.start();
+    }
+
+    /** Sends on the path in use. A packet that cannot leave is lost (UDP); the path's fate is decided elsewhere. */
+    private void sendOnPath(byte[] buffer, int offset, int length) throws IOException {
+        IceSession path = ice;
+        try {
+            path.send(buffer, offset, length);
+        } catch (IOException e) {
+            if (closed.get()) {
+                throw e;
+            }
+            if (failingPath != path) {
+                failingPath = path;
+                LOG.log(System.Logger.Level.INFO, "viewer {0}: packets cannot leave on {1} ({2}); waiting for an ICE "
+                        + "restart or for consent to end the session", id, path.selectedPair(), e.getMessage());
+            }
+            context.metrics().sendFailed();
+        }
+    }
+
+    /** Gives {@code target} what the viewer's offer said about its ICE: credentials and any candidates in it. */
+    void offered(IceSession target, carsight.streamer.sdp.Negotiated offer) {
+        target.setRemoteCredentials(offer.remoteUfrag(), offer.remotePassword());
+        for (String candidate : offer.remoteCandidates()) {
+            try {
+                target.addRemoteCandidate(candidate);
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.DEBUG, "viewer {0}: skipping candidate: {1}", id, e.getMessage());
+            }
+        }
     }
 
     /** Starts connectivity checks; media starts by itself once ICE connects. */
@@ -95,7 +172,22 @@ public final class ViewerSession implements AutoCloseable {
         ice.start();
     }
 
-    private void onIceState(IceState state) {
+    private void onIceState(IceSession source, IceState state) {
+        if (source == restarting) {
+            switch (state) {
+                case CONNECTED -> promote(source);
+                case FAILED -> close("ICE restart failed: no candidate pair worked");
+                default -> { }
+            }
+            return;
+        }
+        if (source != ice) {
+            return; // a path replaced by a restart, closing
+        }
+        if (state == IceState.FAILED && restarting != null) {
+            LOG.log(System.Logger.Level.INFO, "viewer {0}: the old path lost consent; the ICE restart goes on", id);
+            return;
+        }
         LOG.log(System.Logger.Level.INFO, "viewer {0}: ICE {1}{2}", id, state,
                 state == IceState.CONNECTED ? " via " + ice.selectedPair() : "");
         switch (state) {
@@ -103,6 +195,25 @@ public final class ViewerSession implements AutoCloseable {
             case FAILED -> close(mediaThread == null ? "ICE failed: no candidate pair worked" : "ICE consent lost");
             case CLOSED -> close("ICE closed");
             default -> { }
+        }
+    }
+
+    /** The restart's agent connected: everything goes over it from now on, and the old one is closed. */
+    private void promote(IceSession next) {
+        IceSession old;
+        synchronized (this) {
+            if (restarting != next || closed.get()) {
+                return;
+            }
+            old = ice;
+            ice = next;
+            restarting = null;
+        }
+        old.close();
+        context.metrics().iceRestarted();
+        LOG.log(System.Logger.Level.INFO, "viewer {0}: ICE restarted, now via {1}", id, next.selectedPair());
+        if (mediaThread == null) {
+            startMedia(); // restarted before media ever flowed
         }
     }
 
@@ -117,7 +228,7 @@ public final class ViewerSession implements AutoCloseable {
 
     /** DTLS handshake, then the receive loop for RTCP. */
     private void runMedia() {
-        IceDatagramTransport transport = new IceDatagramTransport(ice);
+        IceDatagramTransport transport = new IceDatagramTransport(this::sendOnPath);
         dtlsTransport = transport;
         Thread pump = new Thread(() -> pump(transport), "viewer-" + id + "-recv");
         pump.setDaemon(true);
@@ -152,10 +263,14 @@ public final class ViewerSession implements AutoCloseable {
     private void pump(IceDatagramTransport transport) {
         byte[] buffer = new byte[MAX_DATAGRAM];
         while (!closed.get()) {
+            IceSession path = ice;
             int n;
             try {
-                n = ice.receive(buffer, 0, buffer.length, 500);
+                n = path.receive(buffer, 0, buffer.length, 500);
             } catch (IOException | RuntimeException e) {
+                if (path != ice) {
+                    continue; // replaced by a restart while we waited on it
+                }
                 if (!closed.get()) {
                     close("media socket failed: " + e.getMessage());
                 }
@@ -259,6 +374,10 @@ public final class ViewerSession implements AutoCloseable {
             transport.close();
         }
         ice.close();
+        IceSession pending = restarting;
+        if (pending != null) {
+            pending.close();
+        }
         if (senderThread != null) {
             senderThread.interrupt();
         }

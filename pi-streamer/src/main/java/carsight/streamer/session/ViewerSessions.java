@@ -52,15 +52,7 @@ public final class ViewerSessions {
         String id = HexFormat.of().formatHex(randomBytes(8));
         long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
         IceSession ice = new IceSession(context.ice());
-        Answer answer;
-        try {
-            answer = AnswerBuilder.answer(offerSdp, new AnswerBuilder.Local(ice.localUfrag(), ice.localPassword(),
-                    ice.localCandidates(), context.identity().fingerprint(), ssrc, context.cname(),
-                    context.streamInfo().profileLevelId()));
-        } catch (SdpFormatException | OfferRefusedException | RuntimeException e) {
-            ice.close();
-            throw e;
-        }
+        Answer answer = answer(offerSdp, ice, ssrc);
         if (answer.note() != null) {
             LOG.log(System.Logger.Level.INFO, "viewer {0} ({1}): {2}", id, remote, answer.note());
         }
@@ -84,19 +76,42 @@ public final class ViewerSessions {
         };
         ViewerSession session = new ViewerSession(id, context, ice, answer, ssrc, tracking);
         sessions.put(id, session);
-        ice.setRemoteCredentials(answer.negotiated().remoteUfrag(), answer.negotiated().remotePassword());
-        for (String candidate : answer.negotiated().remoteCandidates()) {
-            try {
-                session.addRemoteCandidate(candidate);
-            } catch (IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.DEBUG, "viewer {0}: skipping candidate: {1}", id, e.getMessage());
-            }
-        }
+        session.offered(ice, answer.negotiated());
         session.start();
         LOG.log(System.Logger.Level.INFO, "viewer {0} joined from {1}: H.264 pt {2} profile {3}, {4} local candidates",
                 id, remote, answer.negotiated().payloadType(), answer.negotiated().profileLevelId(),
                 ice.localCandidates().size());
         return session;
+    }
+
+    /**
+     * A new offer from a viewer that has a session: when it only changes ICE (new credentials, same media and DTLS),
+     * restarts the session's ICE on a freshly gathered agent — the path broke, e.g. the streamer's address changed —
+     * and returns the answer. Returns null when the offer is more than an ICE restart (the caller opens a new
+     * session instead).
+     */
+    public Answer restart(ViewerSession session, String offerSdp)
+            throws SdpFormatException, OfferRefusedException, IOException {
+        IceSession ice = new IceSession(context.ice());
+        Answer answer = answer(offerSdp, ice, session.sendPath().ssrc());
+        if (!session.negotiated().isIceRestartOf(answer.negotiated())) {
+            ice.close();
+            return null;
+        }
+        session.restartIce(ice, answer);
+        return answer;
+    }
+
+    /** Our answer to {@code offerSdp} with {@code ice}'s credentials and candidates; closes {@code ice} on refusal. */
+    private Answer answer(String offerSdp, IceSession ice, long ssrc) throws SdpFormatException, OfferRefusedException {
+        try {
+            return AnswerBuilder.answer(offerSdp, new AnswerBuilder.Local(ice.localUfrag(), ice.localPassword(),
+                    ice.localCandidates(), context.identity().fingerprint(), ssrc, context.cname(),
+                    context.streamInfo().profileLevelId()));
+        } catch (SdpFormatException | OfferRefusedException | RuntimeException e) {
+            ice.close();
+            throw e;
+        }
     }
 
     public ViewerSession find(String id) {

@@ -16,7 +16,9 @@ import java.time.Duration;
  * Headless Chromium on the streamer's own page ({@code GET /}), run as its own JVM in a test namespace. Phases: a
  * wrong token; the right token (video, speed typing, latency vs the timecode read from the picture); then it writes
  * {@code OUTPUT.json.restart-now}, the test restarts the streamer, and the page must come back by itself.
- * Arguments: {@code STREAMER_URL TOKEN OUTPUT.json}.
+ * Arguments: {@code STREAMER_URL TOKEN OUTPUT.json [address-change]}. With {@code address-change} it only plays,
+ * writes {@code OUTPUT.json.change-now} for the test to change the streamer's address, and records how the page gets
+ * its video back.
  */
 public final class ViewerPageProbe {
 
@@ -63,6 +65,11 @@ public final class ViewerPageProbe {
                     "--disable-dev-shm-usage", "--window-size=1280,800");
             driver = new ChromeDriver(service, options);
             JavascriptExecutor js = driver;
+            if (args.length > 3 && args[3].equals("address-change")) {
+                addressChange(driver, base, token, out, json);
+                code = 0;
+                return;
+            }
 
             // phase 1 (0–4 s): a wrong token
             driver.get(base + "/?wrong#token=not-the-token");
@@ -107,8 +114,39 @@ public final class ViewerPageProbe {
             if (driver != null) {
                 driver.quit();
             }
+            Files.writeString(out, json.append('}').toString());
         }
-        Files.writeString(out, json.append('}').toString());
         System.exit(code);
+    }
+
+    /** Plays; has the test change the streamer's address; waits for frames to come again (20 s at most). */
+    private static void addressChange(ChromeDriver driver, String base, String token, Path out, StringBuilder json)
+            throws Exception {
+        JavascriptExecutor js = driver;
+        driver.get(base + "/#token=" + token);
+        Thread.sleep(6_000);
+        json.append("\"before\":").append(js.executeScript(SUMMARY));
+        long framesBefore = ((Number) js.executeScript("return document.getElementById('video')"
+                + ".getVideoPlaybackQuality().totalVideoFrames")).longValue();
+        Files.writeString(Path.of(out + ".change-now"), "go");
+        long changedAt = System.currentTimeMillis();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        long backAt = -1;
+        long frames = framesBefore;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            long now = ((Number) js.executeScript("return document.getElementById('video')"
+                    + ".getVideoPlaybackQuality().totalVideoFrames")).longValue();
+            // a few frames in flight at the change may still land: video is back once frames flow after a gap
+            if (backAt < 0 && now > frames && System.currentTimeMillis() - changedAt > 1_000) {
+                backAt = System.currentTimeMillis();
+            }
+            frames = now;
+            if (backAt > 0 && System.currentTimeMillis() - backAt > 3_000) {
+                break;
+            }
+        }
+        json.append(",\"videoBackAfterMs\":").append(backAt < 0 ? -1 : backAt - changedAt);
+        json.append(",\"after\":").append(js.executeScript(SUMMARY));
     }
 }

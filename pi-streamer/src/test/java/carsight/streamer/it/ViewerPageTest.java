@@ -4,6 +4,7 @@ import carsight.streamer.testnet.NetNamespaces;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,21 @@ class ViewerPageTest {
     Path dir;
     NetNamespaces net;
 
+    String streamerNs;
+    String viewerNs;
+
+    /** A streamer namespace and a viewer namespace, joined at 198.51.100.1 / .2. */
+    @BeforeEach
+    void network() throws Exception {
+        NetNamespaces.assumeAvailable();
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")),
+                "chromium and chromium-driver are needed (the README's test command installs them)");
+        net = new NetNamespaces();
+        streamerNs = net.create("cs-p-streamer");
+        viewerNs = net.create("cs-p-viewer");
+        net.link(streamerNs, "198.51.100.1/24", viewerNs, "198.51.100.2/24");
+    }
+
     @AfterEach
     void teardown() {
         if (net != null) {
@@ -34,13 +50,6 @@ class ViewerPageTest {
 
     @Test
     void thePagePlaysMeasuresHonestlyTakesTheSpeedRefusesAWrongTokenAndReconnects() throws Exception {
-        NetNamespaces.assumeAvailable();
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")),
-                "chromium and chromium-driver are needed (the README's test command installs them)");
-        net = new NetNamespaces();
-        String streamerNs = net.create("cs-p-streamer");
-        String viewerNs = net.create("cs-p-viewer");
-        net.link(streamerNs, "198.51.100.1/24", viewerNs, "198.51.100.2/24");
         String[] camera = {"--camera", "test-pattern", "--size", "640x480", "--fps", "30"};
         Path output = dir.resolve("page.json");
         Process probe;
@@ -92,5 +101,41 @@ class ViewerPageTest {
         long liveAgainMs = r.path("liveAgainAtMs").asLong() - upAtMs;
         System.out.println("streamer restarted: the page was live again " + liveAgainMs + " ms after it listened");
         assertThat(liveAgainMs).as("the page live again after the streamer is up, ms").isLessThan(5_000);
+    }
+
+    @Test
+    void whenTheStreamersAddressChangesThePageRestartsIceOverTheSameSocket() throws Exception {
+        // signaling on a second link that carries TCP only, so it outlives the change; media on the first
+        net.link(streamerNs, "203.0.113.1/24", viewerNs, "203.0.113.2/24");
+        net.tcpOnly(streamerNs, "203.0.113.1");
+        Path output = dir.resolve("page.json");
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, "203.0.113.1", dir,
+                "--camera", "test-pattern", "--size", "640x480", "--fps", "30")) {
+            Process probe = net.start(viewerNs, NetNamespaces.java(ViewerPageProbe.class.getName(), streamer.url,
+                    StreamerProcess.TOKEN, output.toString(), "address-change"), dir.resolve("page.log"));
+            Path change = Path.of(output + ".change-now");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(change) && probe.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(change).as("the page probe reached the change").exists();
+            assertThat(streamer.log()).as("media went over the first link").contains("via host 198.51.100.1:");
+            net.changeAddress(streamerNs, "198.51.100.1/24", "198.51.100.11/24"); // the handover
+            assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            JsonNode r = new ObjectMapper().readTree(output.toFile());
+            String streamerLog = streamer.log();
+            String context = r + "\n" + Files.readString(dir.resolve("page.log")) + "\n" + streamerLog;
+            System.out.println("address change: the page's video back after " + r.path("videoBackAfterMs").asLong()
+                    + " ms; page log " + r.path("after").path("log"));
+            assertThat(r.path("videoBackAfterMs").asLong()).as(context).isPositive();
+            assertThat(r.path("after").path("status").asText()).as(context).startsWith("live");
+            assertThat(r.path("after").path("frames").asLong() - r.path("before").path("frames").asLong())
+                    .as("frames after the change").isGreaterThan(60);
+            // the same socket and session: the page connected once, and the streamer restarted that session's ICE
+            assertThat(r.path("after").path("log").toString().split("connecting", -1).length - 1).as(context).isEqualTo(1);
+            assertThat(streamerLog).as(context).containsPattern("ICE restarted, now via host 198\\.51\\.100\\.11:");
+            assertThat(streamerLog.lines().filter(l -> l.contains(" joined from ")).count()).isEqualTo(1);
+        }
     }
 }

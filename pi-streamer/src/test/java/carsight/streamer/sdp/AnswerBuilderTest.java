@@ -56,6 +56,28 @@ class AnswerBuilderTest {
     }
 
     @Test
+    void anOfferWithNewIceCredentialsAndTheSameMediaIsAnIceRestartAnythingMoreIsNot() throws Exception {
+        String first = offer("chromium-156-recvonly-offer.sdp");
+        Negotiated current = AnswerBuilder.answer(first, local("42e01f")).negotiated();
+        String ufrag = current.remoteUfrag();
+        String restart = first.replace("a=ice-ufrag:" + ufrag, "a=ice-ufrag:n3wU")
+                .replace("a=ice-pwd:" + current.remotePassword(), "a=ice-pwd:a-new-password-of-24-ch");
+        Negotiated restarted = AnswerBuilder.answer(restart, local("42e01f")).negotiated();
+        assertThat(restarted.remoteUfrag()).isEqualTo("n3wU");
+        assertThat(current.isIceRestartOf(restarted)).isTrue();
+        // the same credentials: not a restart (a renegotiation we do not do)
+        assertThat(current.isIceRestartOf(AnswerBuilder.answer(first, local("42e01f")).negotiated())).isFalse();
+        // another DTLS certificate: another peer connection, so a new session
+        String fingerprint = current.remoteFingerprint().substring("sha-256 ".length());
+        String otherPeer = restart.replace(fingerprint, fingerprint.replace(fingerprint.substring(0, 2),
+                fingerprint.startsWith("00") ? "11" : "00"));
+        assertThat(current.isIceRestartOf(AnswerBuilder.answer(otherPeer, local("42e01f")).negotiated())).isFalse();
+        // other media (the playout-delay extension left out): a new session
+        String otherMedia = restart.replaceAll("a=extmap:\\d+ http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n", "");
+        assertThat(current.isIceRestartOf(AnswerBuilder.answer(otherMedia, local("42e01f")).negotiated())).isFalse();
+    }
+
+    @Test
     void whepStyleOffersCarryTheirCandidates() throws Exception {
         Negotiated n = AnswerBuilder.answer(offer("chromium-156-recvonly-offer.sdp"), local("42e01f")).negotiated();
         assertThat(n.remoteCandidates()).anyMatch(c -> c.startsWith("candidate:") && c.contains("198.51.100.2"));

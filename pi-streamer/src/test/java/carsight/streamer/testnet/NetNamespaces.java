@@ -57,10 +57,7 @@ public final class NetNamespaces implements AutoCloseable {
         String rules = "table inet carsight_loss {\n"
                 + "  chain input {\n    type filter hook input priority 0; policy accept;\n"
                 + "    meta l4proto udp numgen random mod 100 < " + percent + " drop\n  }\n}\n";
-        Path file = Files.createTempFile("carsight-nft", ".conf");
-        Files.writeString(file, rules, StandardCharsets.UTF_8);
-        run("ip", "netns", "exec", ns, "nft", "-f", file.toString()).check();
-        Files.deleteIfExists(file);
+        nft(ns, rules);
     }
 
     /** Drops every packet into and out of {@code ns}, as a tunnel or a dead cell would, until {@link #light}. */
@@ -68,15 +65,40 @@ public final class NetNamespaces implements AutoCloseable {
         String rules = "table inet carsight_dark {\n"
                 + "  chain input {\n    type filter hook input priority -10; policy accept;\n    iifname != \"lo\" drop\n  }\n"
                 + "  chain output {\n    type filter hook output priority -10; policy accept;\n    oifname != \"lo\" drop\n  }\n}\n";
-        Path file = Files.createTempFile("carsight-nft", ".conf");
-        Files.writeString(file, rules, StandardCharsets.UTF_8);
-        run("ip", "netns", "exec", ns, "nft", "-f", file.toString()).check();
-        Files.deleteIfExists(file);
+        nft(ns, rules);
     }
 
     /** Ends {@link #dark}. */
     public void light(String ns) throws IOException {
         run("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", "carsight_dark").check();
+    }
+
+    /**
+     * Lets only TCP reach or leave {@code address} in {@code ns}: a link that carries signaling but that ICE cannot
+     * use, so media takes another one.
+     */
+    public void tcpOnly(String ns, String address) throws IOException {
+        String rules = "table inet carsight_tcp_only {\n"
+                + "  chain input {\n    type filter hook input priority 0; policy accept;\n"
+                + "    ip daddr " + address + " meta l4proto udp drop\n  }\n"
+                + "  chain output {\n    type filter hook output priority 0; policy accept;\n"
+                + "    ip saddr " + address + " meta l4proto udp drop\n  }\n}\n";
+        nft(ns, rules);
+    }
+
+    /**
+     * Replaces the address {@code oldCidr} by {@code newCidr} on the same interface in {@code ns}, as a cellular
+     * handover gives the car a new address: sockets bound to the old one can no longer send or receive.
+     */
+    public void changeAddress(String ns, String oldCidr, String newCidr) throws IOException {
+        String shown = run("ip", "-n", ns, "-o", "addr", "show", "to", oldCidr.split("/")[0]).check().output().strip();
+        String[] fields = shown.split("\\s+");
+        if (fields.length < 2) {
+            throw new IOException("no interface in " + ns + " has " + oldCidr);
+        }
+        String device = fields[1];
+        run("ip", "-n", ns, "addr", "del", oldCidr, "dev", device).check();
+        run("ip", "-n", ns, "addr", "add", newCidr, "dev", device).check();
     }
 
     /** Adds a route in {@code ns} to {@code destination} (CIDR) through {@code gateway}. */
@@ -92,10 +114,18 @@ public final class NetNamespaces implements AutoCloseable {
         run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1").check();
         String rules = "table inet carsight_router {\n  chain forward {\n"
                 + "    type filter hook forward priority 0; policy accept;\n    meta l4proto udp drop\n  }\n}\n";
+        nft(ns, rules);
+    }
+
+    /** Loads an nftables rule set into {@code ns}. */
+    private static void nft(String ns, String rules) throws IOException {
         Path file = Files.createTempFile("carsight-nft", ".conf");
-        Files.writeString(file, rules, StandardCharsets.UTF_8);
-        run("ip", "netns", "exec", ns, "nft", "-f", file.toString()).check();
-        Files.deleteIfExists(file);
+        try {
+            Files.writeString(file, rules, StandardCharsets.UTF_8);
+            run("ip", "netns", "exec", ns, "nft", "-f", file.toString()).check();
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** Starts {@code command} inside {@code ns}. */
