@@ -1,22 +1,18 @@
 package carsight.streamer.http;
 
 import carsight.streamer.dtls.DtlsIdentity;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
+import carsight.streamer.dtls.SelfSigned;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,17 +20,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Date;
 import java.util.List;
 
 /**
@@ -98,9 +90,7 @@ public final class TlsIdentity {
                 return new TlsIdentity(store, GENERATED_PASSWORD, file + " (generated)");
             }
             store.load(null, null);
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            KeyPair keys = generator.generateKeyPair();
+            KeyPair keys = SelfSigned.newKey();
             store.setKeyEntry(ALIAS, keys.getPrivate(), GENERATED_PASSWORD, new Certificate[] {selfSigned(keys)});
             Files.createDirectories(stateDirectory);
             Path temp = Files.createTempFile(stateDirectory, "tls", ".tmp");
@@ -133,15 +123,9 @@ public final class TlsIdentity {
                 names.add(new GeneralName(GeneralName.dNSName, host + ".local"));
             }
         }
-        Instant now = Instant.now();
-        X500Name subject = new X500Name("CN=carsight streamer " + host.replaceAll("[^A-Za-z0-9.-]", ""));
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), subject,
-                keys.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        X509CertificateHolder holder = SelfSigned.certificate(keys, "carsight streamer " + host.replaceAll("[^A-Za-z0-9.-]", ""),
+                Duration.ofDays(3650), new GeneralNames(names.toArray(GeneralName[]::new)));
+        return new JcaX509CertificateConverter().getCertificate(holder);
     }
 
     public SSLContext sslContext() {
