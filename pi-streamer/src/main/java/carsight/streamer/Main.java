@@ -11,6 +11,7 @@ import carsight.streamer.ice.IceConfig;
 import carsight.streamer.session.StreamerSettings;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 
 /** {@code carsight-streamer}: the command line entry point. */
 public final class Main {
@@ -72,6 +73,9 @@ public final class Main {
             System.err.println("carsight-streamer: stopping, saying bye to viewers");
             streamer.close();
         }, "shutdown"));
+        if (options.rtpForward() != null) {
+            streamer.forwardRtp(new InetSocketAddress(options.rtpForward().getHostString(), options.rtpForward().getPort()));
+        }
         streamer.start(10_000);
         String host = options.listenHost().equals("0.0.0.0") ? "<this-machine>" : options.listenHost();
         System.out.println("carsight-streamer " + VERSION + " listening on " + options.listenHost() + ":" + streamer.port()

@@ -19,6 +19,7 @@ import carsight.streamer.sdp.OfferRefusedException;
 import carsight.streamer.sdp.SdpFormatException;
 import carsight.streamer.session.FrameFanout;
 import carsight.streamer.session.KeyframeRequests;
+import carsight.streamer.session.RtpForwarder;
 import carsight.streamer.session.SignalChannel;
 import carsight.streamer.session.StreamerContext;
 import carsight.streamer.session.StreamerSettings;
@@ -27,6 +28,7 @@ import carsight.streamer.session.ViewerSessions;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Set;
@@ -60,6 +62,7 @@ public final class Streamer implements StreamerApi, AutoCloseable {
     private final long startedMillis = System.currentTimeMillis();
     private final CountDownLatch firstKeyframe = new CountDownLatch(1);
     private final byte[] page;
+    private volatile RtpForwarder rtpForward;
 
     public Streamer(Camera camera, CameraSettings cameraSettings, StreamerSettings settings, IceConfig ice,
                     String listenHost, int listenPort, TokenCheck tokens) {
@@ -151,6 +154,14 @@ public final class Streamer implements StreamerApi, AutoCloseable {
             firstKeyframe.countDown();
             return;
         }
+    }
+
+    /** From now on also sends a plain RTP copy of the stream to {@code target} ({@code --rtp-forward}). */
+    public void forwardRtp(InetSocketAddress target) throws IOException {
+        if (rtpForward != null) {
+            throw new IllegalStateException("the stream is already forwarded");
+        }
+        rtpForward = RtpForwarder.start(fanout, context::rtpTimestampOf, target);
     }
 
     public int port() {
@@ -265,6 +276,9 @@ public final class Streamer implements StreamerApi, AutoCloseable {
             channel.bye("streamer shutting down");
         }
         sessions.closeAll("streamer shutting down");
+        if (rtpForward != null) {
+            rtpForward.close();
+        }
         camera.close();
         setup.shutdownNow();
         http.close();

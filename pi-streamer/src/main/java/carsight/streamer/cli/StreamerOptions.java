@@ -4,6 +4,7 @@ import carsight.streamer.camera.CameraSettings;
 import carsight.streamer.ice.IceServer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
                               long turnTtlSeconds, int maxViewers,
                               int playoutDelayMinMillis, int playoutDelayMaxMillis, Path stateDirectory,
                               List<String> allowedOrigins, boolean https, Path httpsKeystore, String httpsPassword,
-                              boolean help, boolean version) {
+                              InetSocketAddress rtpForward, boolean help, boolean version) {
 
     public static final String HELP = """
             Usage: carsight-streamer [options]
@@ -55,6 +56,9 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
                                     the streamer's own page (repeatable; * allows any page)
               --playout-delay MIN,MAX
                                     ask receivers to buffer between MIN and MAX ms (default 0,0: render at once)
+              --rtp-forward HOST:PORT
+                                    also send a plain, unencrypted RTP copy of the stream (H.264, payload type 96)
+                                    to this UDP address, e.g. 127.0.0.1:5004 for a media server on this machine
               --state-dir DIR       where the token is kept (default $STATE_DIRECTORY, else ~/.local/state/carsight)
               --config FILE         read options from FILE: one "name = value" per line, # comments
               --help                this text
@@ -63,7 +67,7 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
 
     private static final List<String> VALUED = List.of("camera", "size", "fps", "bitrate", "gop", "listen", "token",
             "ice-server", "ice-username", "ice-credential", "turn-secret", "turn-ttl", "max-viewers", "playout-delay", "state-dir", "config",
-            "allow-origin", "https-keystore", "https-password");
+            "allow-origin", "https-keystore", "https-password", "rtp-forward");
     private static final List<String> SWITCHES = List.of("no-auth", "https", "help", "version");
 
     public static StreamerOptions parse(String[] args) throws UsageException {
@@ -182,20 +186,9 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
         String host = "0.0.0.0";
         int port = 8080;
         if (o.containsKey("listen")) {
-            String listen = last(o, "listen");
-            int colon = listen.lastIndexOf(':');
-            try {
-                host = listen.substring(0, colon);
-                port = Integer.parseInt(listen.substring(colon + 1));
-                if (host.isEmpty() || port < 0 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                if (host.startsWith("[") && host.endsWith("]")) {
-                    host = host.substring(1, host.length() - 1);
-                }
-            } catch (RuntimeException e) {
-                throw new UsageException("--listen must be HOST:PORT, e.g. 0.0.0.0:8080, got '" + listen + "'");
-            }
+            InetSocketAddress listen = hostPort("--listen", last(o, "listen"), "0.0.0.0:8080", 0);
+            host = listen.getHostString();
+            port = listen.getPort();
         }
         boolean noAuth = o.containsKey("no-auth");
         String token = o.containsKey("token") ? last(o, "token") : null;
@@ -259,9 +252,30 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
             throw new UsageException("--https-password goes with --https-keystore FILE");
         }
         boolean https = o.containsKey("https") || keystore != null;
+        InetSocketAddress rtpForward = o.containsKey("rtp-forward")
+                ? hostPort("--rtp-forward", last(o, "rtp-forward"), "127.0.0.1:5004", 1) : null;
         return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), turnSecret, turnTtl, maxViewers,
-                delayMin, delayMax, state, List.copyOf(origins), https, keystore, keystorePassword,
+                delayMin, delayMax, state, List.copyOf(origins), https, keystore, keystorePassword, rtpForward,
                 o.containsKey("help"), o.containsKey("version"));
+    }
+
+    /** HOST:PORT ([v6]:PORT) as an unresolved address, the port at least {@code minPort}. */
+    private static InetSocketAddress hostPort(String flag, String text, String example, int minPort) throws UsageException {
+        int colon = text.lastIndexOf(':');
+        try {
+            String host = text.substring(0, colon);
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty() || port < minPort || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return InetSocketAddress.createUnresolved(host, port);
+        } catch (RuntimeException e) {
+            throw new UsageException(flag + " must be HOST:PORT with a port of " + minPort + "..65535, e.g. " + example
+                    + ", got '" + text + "'");
+        }
     }
 
     static Path defaultStateDirectory() {

@@ -26,6 +26,7 @@ class StreamerOptionsTest {
         assertThat(o.noAuth()).isFalse();
         assertThat(o.token()).isNull();
         assertThat(o.maxViewers()).isEqualTo(8);
+        assertThat(o.rtpForward()).as("no plain RTP copy unless asked").isNull();
     }
 
     @Test
@@ -33,7 +34,8 @@ class StreamerOptionsTest {
         StreamerOptions o = StreamerOptions.parse(new String[]{"--camera", "file:/tmp/x.h264", "--size", "1280x720",
                 "--fps=60", "--bitrate", "4M", "--gop", "15", "--listen", "127.0.0.1:9000", "--token", "abcdefgh12",
                 "--ice-server", "stun:stun.example.test:3478", "--ice-server", "turn:turn.example.test?transport=udp",
-                "--ice-username", "u", "--ice-credential", "p", "--max-viewers", "3", "--playout-delay", "0,100"});
+                "--ice-username", "u", "--ice-credential", "p", "--max-viewers", "3", "--playout-delay", "0,100",
+                "--rtp-forward", "127.0.0.1:5004"});
         assertThat(o.camera()).isEqualTo("file:/tmp/x.h264");
         assertThat(o.cameraSettings().width()).isEqualTo(1280);
         assertThat(o.cameraSettings().fps()).isEqualTo(60);
@@ -44,6 +46,15 @@ class StreamerOptionsTest {
         assertThat(o.iceServers().get(1).port()).isEqualTo(3478);
         assertThat(o.iceServers().get(1).isTurn()).isTrue();
         assertThat(o.playoutDelayMaxMillis()).isEqualTo(100);
+        assertThat(o.rtpForward().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(o.rtpForward().getPort()).isEqualTo(5004);
+    }
+
+    @Test
+    void rtpForwardTakesAnIpv6AddressInBrackets() throws Exception {
+        StreamerOptions o = StreamerOptions.parse(new String[]{"--rtp-forward=[::1]:6000"});
+        assertThat(o.rtpForward().getHostString()).isEqualTo("::1");
+        assertThat(o.rtpForward().getPort()).isEqualTo(6000);
     }
 
     @ParameterizedTest(name = "{0} → {1}")
@@ -61,6 +72,11 @@ class StreamerOptionsTest {
             "--ice-server turn:relay.test|needs --ice-username and --ice-credential",
             "--max-viewers 100|--max-viewers must be 1..64",
             "--playout-delay 50|--playout-delay must be MIN,MAX",
+            "--rtp-forward 5004|--rtp-forward must be HOST:PORT with a port of 1..65535",
+            "--rtp-forward 127.0.0.1:0|--rtp-forward must be HOST:PORT",
+            "--rtp-forward 127.0.0.1:70000|--rtp-forward must be HOST:PORT",
+            "--rtp-forward :5004|--rtp-forward must be HOST:PORT",
+            "--rtp-forward|--rtp-forward needs a value",
             "stray|unexpected argument 'stray'",
     })
     void badArgumentsNameTheFlagAndItsForm(String args, String message) {
@@ -102,7 +118,8 @@ class StreamerOptionsTest {
     @Test
     void helpListsEveryFlag() {
         for (String flag : new String[]{"--camera", "--size", "--fps", "--bitrate", "--listen", "--token", "--no-auth",
-                "--ice-server", "--ice-username", "--ice-credential", "--config", "--max-viewers", "--playout-delay"}) {
+                "--ice-server", "--ice-username", "--ice-credential", "--config", "--max-viewers", "--playout-delay",
+                "--rtp-forward"}) {
             assertThat(StreamerOptions.HELP).contains(flag);
         }
     }
