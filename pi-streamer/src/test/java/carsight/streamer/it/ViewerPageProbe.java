@@ -4,13 +4,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Headless Chromium on the streamer's own page ({@code GET /}), run as its own JVM in a test namespace. Phases: a
@@ -24,21 +20,14 @@ public final class ViewerPageProbe {
 
     /** Reads the timecode of each presented frame from a canvas, beside the page's own per-frame latency. */
     private static final String TRUTH = BrowserTimecode.READER + """
-            const video = document.getElementById('video');
-            window.probeTruth = [];
-            const onFrame = (now, meta) => {
-              const truth = carsightTimecode(video, meta);
-              if (truth !== null) window.probeTruth.push(truth);
-              video.requestVideoFrameCallback(onFrame);
-            };
-            video.requestVideoFrameCallback(onFrame);
+            carsightRecordTruth(document.getElementById('video'));
             """;
 
     private static final String SUMMARY = """
             const v = document.getElementById('video');
             const p50 = a => { const s = a.slice().sort((x, y) => x - y); return s.length ? s[Math.max(0, Math.ceil(s.length / 2) - 1)] : null; };
             const page = (window.carsight ? window.carsight.history : []).slice(30).map(h => h[1]);
-            const truth = (window.probeTruth || []).slice(30);
+            const truth = (window.carsightTruth || []).slice(30);
             return JSON.stringify({videoWidth: v.videoWidth, frames: v.getVideoPlaybackQuality().totalVideoFrames,
               status: document.querySelector('[data-testid=status]').textContent,
               distance: document.querySelector('[data-testid=distance]').textContent,
@@ -54,16 +43,7 @@ public final class ViewerPageProbe {
         ChromeDriver driver = null;
         int code = 1;
         try {
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary("/usr/bin/chromium");
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + Files.createTempDirectory("carsight-page"),
-                    "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
-                    "--disable-dev-shm-usage", "--window-size=1280,800");
-            driver = new ChromeDriver(service, options);
+            driver = HeadlessChromium.start("--window-size=1280,800");
             JavascriptExecutor js = driver;
             if (args.length > 3 && args[3].equals("address-change")) {
                 addressChange(driver, base, token, out, json);

@@ -25,3 +25,22 @@ const carsightTimecode = (() => {
     return Number(shown - capture) / 1000;
   };
 })();
+
+// carsightRecordTruth(video, each): from now on reads every presented frame's timecode, keeping the truth in
+// window.carsightTruth (ms), window.carsightSeries ([wall-clock ms, truth ms]) and window.carsightFirstFrame (ms after
+// window.carsightStart); calls each(truth) for every presented frame (truth null without a valid timecode), if given.
+function carsightRecordTruth(video, each) {
+  window.carsightTruth = []; window.carsightSeries = []; window.carsightFirstFrame = null;
+  if (window.carsightStart === undefined) window.carsightStart = performance.now();
+  const onFrame = (now, meta) => {
+    if (window.carsightFirstFrame === null) window.carsightFirstFrame = now - window.carsightStart;
+    const truth = carsightTimecode(video, meta);
+    if (truth !== null) {
+      window.carsightTruth.push(truth);
+      window.carsightSeries.push([Math.round(performance.timeOrigin + now), truth]);
+    }
+    if (each) each(truth);
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
