@@ -8,8 +8,9 @@ import java.nio.file.Path;
  * the same output as {@link ChromiumWhepProbe}, so the two paths compare directly.
  *
  * <p>The page drives Janus's plain HTTP API itself: create a session, attach {@code janus.plugin.streaming},
- * {@code watch} the mountpoint, answer Janus's offer (candidates gathered into the answer, so nothing is trickled our
- * way), {@code start}, ask for playout-delay 0,0 as the streamer sends its viewers, and long-poll the session for events
+ * {@code watch} the mountpoint, answer Janus's offer (candidates gathered into the answer, so nothing is trickled
+ * Janus's way), {@code start}, {@code configure} playout-delay 0,0 (the mountpoint offers the extension) as the
+ * streamer sends its viewers, and long-poll the session for events
  * (which also keeps it alive). It runs on Janus's own origin ({@code /janus/info}), so no CORS is involved.
  *
  * <p>Arguments: {@code JANUS_URL MOUNTPOINT_ID SECONDS OUTPUT.json}, e.g. {@code http://198.51.100.1:8088 1 27 out.json}.
@@ -69,8 +70,13 @@ public final class ChromiumJanusProbe {
               await carsightGathered(pc);
               await api(path, {janus: 'message', body: {request: 'start'},
                                jsep: {type: 'answer', sdp: pc.localDescription.sdp}});
+              // playout-delay 0,0 (Janus 1.1 takes it beside the stream's mid; later versions in a streams list)
               const mid = (/a=mid:(\\S+)/.exec(offered.jsep.sdp) || [null, 'v'])[1];
-              await api(path, {janus: 'message', body: {request: 'configure', streams: [{mid, min_delay: 0, max_delay: 0}]}});
+              await api(path, {janus: 'message', body: {request: 'configure', mid, min_delay: 0, max_delay: 0,
+                                                        streams: [{mid, min_delay: 0, max_delay: 0}]}});
+              const configured = await nextEvent(e => e.plugindata && (e.plugindata.data.error
+                  || (e.plugindata.data.result && e.plugindata.data.result.event === 'configured')), 5000);
+              if (configured.plugindata.data.error) { done('configure refused: ' + configured.plugindata.data.error); return; }
               window.carsightLocation = path;
               window.carsightPc = pc; window.carsightVideo = video;
               carsightRecordTruth(video);
