@@ -20,7 +20,21 @@ needs=(
   "import:imagemagick"
   "fc-list:fontconfig"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
+  "janus:janus"
 )
+
+# Janus is the latency lab's outside anchor and runs only inside the lab's network namespaces, with the lab's own
+# configuration: never as the package's system service on this machine's interfaces.
+janus_service_off() {
+  if [[ -d /run/systemd/system ]] && systemctl is-enabled --quiet janus.service 2>/dev/null; then
+    echo "setup: disabling the janus system service (the latency lab starts its own Janus in a namespace)"
+    $sudo systemctl disable --now janus.service >/dev/null 2>&1 || true
+  fi
+}
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  sudo="sudo"
+fi
 
 missing=()
 for entry in "${needs[@]}"; do
@@ -36,16 +50,14 @@ for entry in "${needs[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
+  janus_service_off
   echo "setup: all test packages present"
   exit 0
 fi
 
 echo "setup: installing ${missing[*]}"
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then
-  sudo="sudo"
-fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+janus_service_off
 echo "setup: done"
