@@ -44,48 +44,11 @@ public final class ViewerPageProbe {
         int code = 1;
         try {
             driver = HeadlessChromium.start("--window-size=1280,800");
-            JavascriptExecutor js = driver;
             if (args.length > 3 && args[3].equals("address-change")) {
                 addressChange(driver, base, token, out, json);
-                code = 0;
-                return;
+            } else {
+                restartPhases(driver, base, token, out, json);
             }
-
-            // phase 1 (0–4 s): a wrong token
-            driver.get(base + "/?wrong#token=not-the-token");
-            Thread.sleep(4_000);
-            json.append("\"wrongToken\":").append(js.executeScript(SUMMARY));
-
-            // phase 2 (4–16 s): the right token; type the speed; compare latency with the picture's timecode
-            driver.get(base + "/?right#token=" + token);
-            js.executeScript(TRUTH);
-            Thread.sleep(4_000);
-            WebElement speed = driver.findElement(By.cssSelector("[data-testid=speed]"));
-            speed.clear();
-            speed.sendKeys("50");
-            Thread.sleep(1_000);
-            json.append(",\"afterSpeed\":").append(js.executeScript(SUMMARY));
-            Thread.sleep(7_000);
-            json.append(",\"playing\":").append(js.executeScript(SUMMARY));
-            Files.write(Path.of(out + ".png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-
-            // phase 3: tell the test to restart the streamer; watch the page lose the link and get it back by itself
-            Files.writeString(Path.of(out + ".restart-now"), "go");
-            String status = "live";
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (status.equals("live") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
-            }
-            json.append(",\"duringOutage\":").append(js.executeScript(SUMMARY));
-            deadline = System.nanoTime() + 45_000_000_000L;
-            while (!status.equals("live") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
-            }
-            json.append(",\"liveAgainAtMs\":").append(status.equals("live") ? System.currentTimeMillis() : -1);
-            Thread.sleep(3_000);
-            json.append(",\"afterRestart\":").append(js.executeScript(SUMMARY));
             code = 0;
         } catch (Throwable t) {
             t.printStackTrace();
@@ -97,6 +60,47 @@ public final class ViewerPageProbe {
             Files.writeString(out, json.append('}').toString());
         }
         System.exit(code);
+    }
+
+    /** Wrong token; right token, speed and latency against the truth; then the streamer restarts under the page. */
+    private static void restartPhases(ChromeDriver driver, String base, String token, Path out, StringBuilder json)
+            throws Exception {
+        JavascriptExecutor js = driver;
+        // phase 1 (0–4 s): a wrong token
+        driver.get(base + "/?wrong#token=not-the-token");
+        Thread.sleep(4_000);
+        json.append("\"wrongToken\":").append(js.executeScript(SUMMARY));
+
+        // phase 2 (4–16 s): the right token; type the speed; compare latency with the picture's timecode
+        driver.get(base + "/?right#token=" + token);
+        js.executeScript(TRUTH);
+        Thread.sleep(4_000);
+        WebElement speed = driver.findElement(By.cssSelector("[data-testid=speed]"));
+        speed.clear();
+        speed.sendKeys("50");
+        Thread.sleep(1_000);
+        json.append(",\"afterSpeed\":").append(js.executeScript(SUMMARY));
+        Thread.sleep(7_000);
+        json.append(",\"playing\":").append(js.executeScript(SUMMARY));
+        Files.write(Path.of(out + ".png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+
+        // phase 3: tell the test to restart the streamer; watch the page lose the link and get it back by itself
+        Files.writeString(Path.of(out + ".restart-now"), "go");
+        String status = "live";
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (status.equals("live") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
+        }
+        json.append(",\"duringOutage\":").append(js.executeScript(SUMMARY));
+        deadline = System.nanoTime() + 45_000_000_000L;
+        while (!status.equals("live") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
+        }
+        json.append(",\"liveAgainAtMs\":").append(status.equals("live") ? System.currentTimeMillis() : -1);
+        Thread.sleep(3_000);
+        json.append(",\"afterRestart\":").append(js.executeScript(SUMMARY));
     }
 
     /** Plays; has the test change the streamer's address; waits for frames to come again (20 s at most). */
