@@ -1,97 +1,318 @@
 #!/usr/bin/env bash
-# Latency lab: true capture-to-screen latency (from the test pattern's timecode) measured side by side in one run per
-# picture size — the console, the console with the playout-delay extension left out of its offer (libwebrtc's
-# default jitter-buffer path), and headless Chromium over WHEP, all watching the same streamer at the same time —
-# with the console meter's per-frame error against the truth, time to first frame, and CPU/RSS.
-# Prints a table and writes latency-lab.json and latency-lab.png, the per-frame truth over time (to the directory
+# Latency lab: true capture-to-screen latency (from the test pattern's timecode), per picture size, in two phases of
+# receivers watching one streamer at the same time:
+#   consoles — the console, the console with the playout-delay extension left out of its offer (libwebrtc's default
+#              jitter-buffer path) and headless Chromium over WHEP; with the console meter's per-frame error;
+#   browsers — headless Chromium over WHEP, headless Chromium watching the same H.264 through the Janus streaming
+#              plugin (an outside anchor, fed over plain RTP on loopback by the streamer's --rtp-forward) and headless
+#              Chromium on the streamer's own page, whose meter is held against the truth frame by frame;
+# with time to first frame and the CPU of the streamer, its x264 and Janus. Then the cost of sending, with the file
+# camera (720p30, ~4 Mbit/s): streamer CPU per Mbit/s per viewer and RSS with 1 and 4 webrtc-java receivers, and the
+# streamer beside Janus, each serving one Chromium.
+# Prints the tables and writes latency-lab.json and latency-lab.png, the per-frame truth over time (to the directory
 # given, default bench/results).
-# Runs inside network namespaces it creates and removes; needs root, ffmpeg, chromium, chromium-driver (the test
+# Runs inside network namespaces it creates and removes (Janus too: its HTTP API on 198.51.100.1:8088, RTP in on
+# 127.0.0.1:5004 of the streamer's namespace); needs root, ffmpeg, chromium, chromium-driver and janus (the test
 # command's setup installs them).
-# Usage: bash bench/latency-lab.sh [SECONDS] [OUTPUT_DIR]   (default 30 s per size)
+# Usage: bash bench/latency-lab.sh [SECONDS] [OUTPUT_DIR]   (default 30 s per phase and per file-camera run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 out=${2:-bench/results}
+if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 12)); then
+  echo "usage: bash bench/latency-lab.sh [SECONDS, at least 12] [OUTPUT_DIR]" >&2
+  exit 2
+fi
+command -v janus >/dev/null || { echo "janus is missing: bash scripts/setup-test-machine.sh installs it" >&2; exit 1; }
 mkdir -p "$out"
 work=$(mktemp -d /tmp/carsight-lab.XXXXXX)
 source bench/lib.sh
 
 cp=$(bench_console_classpath "$work")
+bench_clip "$work/clip.h264" 20
+bench_janus_config "$work/janus" 198.51.100.1 5004
 bench_namespaces cslab-s cslab-v cslab
-hz=$(getconf CLK_TCK)
 fx=(-Dglass.platform=Monocle -Dmonocle.platform=Headless -Dheadless.geometry=1920x1080-32 -Dprism.order=sw
     -Dprism.text=t2k -Djava.awt.headless=true)
+token=lab-token-123
+url=http://198.51.100.1:8080
+span=$((seconds - 10)) # CPU and bytes are counted from 5 s after the receivers start, for about this long
+
+# start_streamer TAG ARGS...: a streamer in the streamer namespace; sets spid and xpid (its x264, if any)
+start_streamer() {
+  local tag=$1
+  shift
+  ip netns exec cslab-s java -jar pi-streamer/target/carsight-streamer.jar "$@" --listen 198.51.100.1:8080 \
+      --token "$token" --state-dir "$work/state" > "$work/streamer-$tag.log" 2>&1 &
+  bench_wait_listening "$work/streamer-$tag.log"
+  spid=$(java_pid "$token --state-dir")
+  xpid=$(pgrep -P "$spid" ffmpeg | head -1 || true)
+}
+
+# start_janus TAG: Janus beside the streamer, taking its --rtp-forward; sets jpid
+start_janus() {
+  ip netns exec cslab-s janus -F "$work/janus" -o > "$work/janus-$1.log" 2>&1 &
+  jpid=$!
+  for _ in $(seq 1 100); do
+    grep -q "HTTP webserver started" "$work/janus-$1.log" && return 0
+    sleep 0.1
+  done
+  echo "Janus did not start:" >&2
+  cat "$work/janus-$1.log" >&2
+  return 1
+}
+
+# stop PID...: ends them and waits until they are gone (5 s, then SIGKILL), so the next streamer gets the port
+stop() {
+  local pid
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+
+# chromium_probe CLASS ARGS... OUTPUT.json: a Chromium probe in the viewer namespace, watching for seconds - 3
+chromium_probe() {
+  local class=$1 output=${*: -1}
+  ip netns exec cslab-v java -cp "$cp" "carsight.streamer.it.$class" "${@:2:$#-2}" "$((seconds - 3))" "$output" \
+      > "${output%.json}.log" 2>&1
+}
+
+# console OUTPUT.json [JVM OPTIONS...]: the console in the viewer namespace for seconds, with its report
+console() {
+  local output=$1
+  shift
+  ip netns exec cslab-v java "${fx[@]}" "$@" -Djava.util.prefs.userRoot="${output%.json}.prefs" -cp "$cp" \
+      carsight.console.Launcher --connect "$url" --token "$token" --speed 50km/h --duration "$seconds" \
+      --report "$output" > "${output%.json}.log" 2>&1
+}
+
+# snapshot NAME=PID...: the time and "NAME CPU_TICKS PEAK_RSS_MB" per process (0 and null for one that is gone),
+# then the bytes the streamer has sent its viewers so far (its /metrics, read over a plain socket from the viewer
+# namespace; null when it does not answer) and when that was read
+snapshot() {
+  local entry pid ticks rss bytes
+  echo "clock $(date +%s.%N) -"
+  for entry in "$@"; do
+    pid=${entry#*=}
+    ticks=$([ -n "$pid" ] && cpu_ticks "$pid" 2>/dev/null || true)
+    rss=$([ -n "$pid" ] && awk '/VmHWM/ {print int($2 / 1024)}' /proc/"$pid"/status 2>/dev/null || true)
+    if [ -n "$ticks" ] && [ -n "$rss" ]; then
+      echo "${entry%%=*} $ticks $rss"
+    else
+      echo "${entry%%=*} 0 null"
+    fi
+  done
+  bytes=$(timeout 5 ip netns exec cslab-v bash -c 'exec 3<>/dev/tcp/198.51.100.1/8080 &&
+      printf "GET /metrics HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n" "$1" >&3 && cat <&3' _ "$token" \
+      2>> "$work/metrics.err" | awk '/^carsight_bytes_out_total / {print $2}' || true)
+  echo "bytesOut ${bytes:-null} $(date +%s.%N)"
+}
+
+# measure NAME NAME=PID|NAME=java:PATTERN...: snapshots 5 s after the receivers started and about span seconds later,
+# into NAME.t0 and NAME.t1 (a java:PATTERN is looked up then, once the JVM runs)
+measure() {
+  local name=$1 entry
+  shift
+  sleep 5
+  local processes=()
+  for entry in "$@"; do
+    if [[ ${entry#*=} == java:* ]]; then
+      processes+=("${entry%%=*}=$(java_pid "${entry#*=java:}")")
+    else
+      processes+=("$entry")
+    fi
+  done
+  snapshot "${processes[@]}" > "$work/$name.t0"
+  sleep "$span"
+  snapshot "${processes[@]}" > "$work/$name.t1"
+}
 
 configs=("640x480 30 1500000" "640x480 90 2500000" "1280x720 30 4000000")
 for config in "${configs[@]}"; do
   read -r size fps bitrate <<<"$config"
   tag="${size}@${fps}"
-  echo "measuring $tag for $seconds s..." >&2
-  ip netns exec cslab-s java -jar pi-streamer/target/carsight-streamer.jar --camera test-pattern --size "$size" \
-      --fps "$fps" --bitrate "$bitrate" --listen 198.51.100.1:8080 --token lab-token-123 \
-      --state-dir "$work/state" > "$work/streamer-$tag.log" 2>&1 &
-  bench_wait_listening "$work/streamer-$tag.log"
-  spid=$(java_pid "lab-token-123 --state-dir")
-  ip netns exec cslab-v java "${fx[@]}" -Djava.util.prefs.userRoot="$work/prefs-a" -cp "$cp" carsight.console.Launcher \
-      --connect http://198.51.100.1:8080 --token lab-token-123 --speed 50km/h --duration "$seconds" \
-      --report "$work/console-$tag.json" > "$work/console-$tag.log" 2>&1 &
-  ca=$!
-  ip netns exec cslab-v java "${fx[@]}" -Dcarsight.playout-delay=off -Djava.util.prefs.userRoot="$work/prefs-b" \
-      -cp "$cp" carsight.console.Launcher --connect http://198.51.100.1:8080 --token lab-token-123 --speed 50km/h \
-      --duration "$seconds" --report "$work/nodelay-$tag.json" > "$work/nodelay-$tag.log" 2>&1 &
-  cb=$!
-  ip netns exec cslab-v java -cp "$cp" carsight.streamer.it.ChromiumWhepProbe http://198.51.100.1:8080 \
-      lab-token-123 "$((seconds - 3))" "$work/chromium-$tag.json" > "$work/chromium-$tag.log" 2>&1 &
-  cc=$!
-  sleep 6
-  apid=$(java_pid "report $work/console-$tag.json")
-  a0=$(cpu_ticks "$apid"); s0=$(cpu_ticks "$spid")
-  sleep $((seconds - 10))
-  a1=$(cpu_ticks "$apid"); s1=$(cpu_ticks "$spid")
-  arss=$(awk '/VmHWM/ {print $2}' /proc/"$apid"/status); srss=$(awk '/VmHWM/ {print $2}' /proc/"$spid"/status)
-  wait "$ca" "$cb" "$cc" || true
-  kill "$spid" 2>/dev/null || true
-  sleep 1
-  python3 - "$work" "$tag" "$seconds" "$hz" "$a0" "$a1" "$s0" "$s1" "$arss" "$srss" <<'PY'
-import json, sys
-work, tag, seconds, hz, a0, a1, s0, s1, arss, srss = sys.argv[1:]
-def load(name):
-    try:
-        return json.load(open(f"{work}/{name}-{tag}.json"))
-    except Exception:
-        return {}
-span = int(seconds) - 10
-row = {"config": tag, "console": load("console"), "consoleNoPlayoutDelay": load("nodelay"),
-       "chromium": load("chromium").get("stats", {}),
-       "consoleCpuSecondsPerMinute": round((int(a1) - int(a0)) / int(hz) * 60 / span, 1),
-       "consolePeakRssMb": int(arss) // 1024,
-       "streamerCpuSecondsPerMinute": round((int(s1) - int(s0)) / int(hz) * 60 / span, 1),
-       "streamerPeakRssMb": int(srss) // 1024}
-json.dump(row, open(f"{work}/row-{tag}.json", "w"))
-PY
+  camera=(--camera test-pattern --size "$size" --fps "$fps" --bitrate "$bitrate")
+
+  echo "measuring $tag: consoles and Chromium for $seconds s..." >&2
+  start_streamer "consoles-$tag" "${camera[@]}"
+  console "$work/console-$tag.json" &
+  receivers=($!)
+  console "$work/nodelay-$tag.json" -Dcarsight.playout-delay=off &
+  receivers+=($!)
+  chromium_probe ChromiumWhepProbe "$url" "$token" "$work/chromium-$tag.json" &
+  receivers+=($!)
+  measure "consoles-$tag" streamer="$spid" x264="$xpid" console="java:report $work/console-$tag.json" &
+  wait "${receivers[@]}" $! || true
+  stop "$spid"
+
+  echo "measuring $tag: Chromium over WHEP, through Janus and on the page for $seconds s..." >&2
+  start_janus "$tag"
+  start_streamer "browsers-$tag" "${camera[@]}" --rtp-forward 127.0.0.1:5004
+  chromium_probe ChromiumWhepProbe "$url" "$token" "$work/whep-$tag.json" &
+  receivers=($!)
+  chromium_probe ChromiumJanusProbe http://198.51.100.1:8088 1 "$work/janus-chromium-$tag.json" &
+  receivers+=($!)
+  chromium_probe ChromiumPageProbe "$url" "$token" "$work/page-$tag.json" &
+  receivers+=($!)
+  measure "browsers-$tag" streamer="$spid" x264="$xpid" janus="$jpid" &
+  wait "${receivers[@]}" $! || true
+  stop "$spid" "$jpid"
 done
 
-python3 - "$work" "$out" "$seconds" <<'PY'
-import json, sys, glob, datetime
-work, out, seconds = sys.argv[1:]
-rows = [json.load(open(f)) for f in sorted(glob.glob(f"{work}/row-*.json"), key=lambda f: ("1280" in f, "@90" in f))]
+# the cost of sending, with the file camera: no encoder in the streamer's process, so its CPU is the sending itself
+for viewers in 1 4; do
+  echo "file camera: $viewers webrtc-java receiver(s) for $seconds s..." >&2
+  start_streamer "file-$viewers" --camera "file:$work/clip.h264"
+  receivers=()
+  for v in $(seq 1 "$viewers"); do
+    ip netns exec cslab-v java -Xmx256m -cp "$cp" carsight.streamer.it.WebrtcReceiverProbe "$url" "$token" \
+        "$seconds" "$work/file-$viewers-$v.json" > "$work/file-$viewers-$v.log" 2>&1 &
+    receivers+=($!)
+  done
+  measure "file-$viewers" streamer="$spid" &
+  wait "${receivers[@]}" $! || true
+  stop "$spid"
+done
+echo "file camera: one Chromium from the streamer, one through Janus, for $seconds s..." >&2
+start_janus file
+start_streamer file-janus --camera "file:$work/clip.h264" --rtp-forward 127.0.0.1:5004
+chromium_probe ChromiumWhepProbe "$url" "$token" "$work/file-janus-whep.json" &
+receivers=($!)
+chromium_probe ChromiumJanusProbe http://198.51.100.1:8088 1 "$work/file-janus-chromium.json" &
+receivers+=($!)
+measure file-janus streamer="$spid" janus="$jpid" &
+wait "${receivers[@]}" $! || true
+stop "$spid" "$jpid"
+
+python3 - "$work" "$out" "$seconds" "$(getconf CLK_TCK)" <<'PY'
+import datetime, json, sys
+work, out, seconds, hz = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+def load(name, part=None):
+    try:
+        data = json.load(open(f"{work}/{name}.json"))
+        return data.get(part, {}) if part else data
+    except Exception:
+        return {}
+
+def usage(name):
+    """{process: {"cpuSecondsPerMinute", "peakRssMb"}} over the measuring window, and the streamer's Mbit/s out."""
+    def read(suffix):
+        try:
+            fields = (line.split() for line in open(f"{work}/{name}.{suffix}"))
+            return {f[0]: (f[1], f[2]) for f in fields if len(f) == 3}
+        except Exception:
+            return {}
+    t0, t1 = read("t0"), read("t1")
+    result = {}
+    if "null" not in (t0.get("bytesOut", ("null",))[0], t1.get("bytesOut", ("null",))[0]):
+        result["mbpsOut"] = round((int(t1["bytesOut"][0]) - int(t0["bytesOut"][0])) * 8 / 1e6
+                                  / (float(t1["bytesOut"][1]) - float(t0["bytesOut"][1])), 2)
+    for process, (ticks, rss) in t1.items():
+        if process in ("bytesOut", "clock") or process not in t0 or int(ticks) == 0:
+            continue
+        elapsed = float(t1["clock"][0]) - float(t0["clock"][0])
+        result[process] = {"cpuSecondsPerMinute": round((int(ticks) - int(t0[process][0])) / hz * 60 / elapsed, 2),
+                           "peakRssMb": None if rss == "null" else int(rss)}
+    return result
+
+rows = []
+for tag in ("640x480@30", "640x480@90", "1280x720@30"):
+    consoles, browsers = usage(f"consoles-{tag}"), usage(f"browsers-{tag}")
+    rows.append({"config": tag, "console": load(f"console-{tag}"), "consoleNoPlayoutDelay": load(f"nodelay-{tag}"),
+                 "chromium": load(f"chromium-{tag}", "stats"),
+                 "consoleCpuSecondsPerMinute": consoles.get("console", {}).get("cpuSecondsPerMinute"),
+                 "consolePeakRssMb": consoles.get("console", {}).get("peakRssMb"),
+                 "streamerCpuSecondsPerMinute": consoles.get("streamer", {}).get("cpuSecondsPerMinute"),
+                 "streamerPeakRssMb": consoles.get("streamer", {}).get("peakRssMb"),
+                 "x264CpuSecondsPerMinute": consoles.get("x264", {}).get("cpuSecondsPerMinute"),
+                 "browsers": {"chromiumWhep": load(f"whep-{tag}", "stats"),
+                              "chromiumJanus": load(f"janus-chromium-{tag}", "stats"),
+                              "chromiumPage": load(f"page-{tag}", "stats"),
+                              "usage": browsers}})
+
+costs = []
+for viewers in (1, 4):
+    u = usage(f"file-{viewers}")
+    streamer, mbps = u.get("streamer", {}), u.get("mbpsOut")
+    cpu = streamer.get("cpuSecondsPerMinute")
+    costs.append({"run": f"{viewers} webrtc-java", "viewers": viewers, "mbpsOut": mbps,
+                  "streamerCpuSecondsPerMinute": cpu, "streamerPeakRssMb": streamer.get("peakRssMb"),
+                  "streamerCpuSecondsPerMinutePerMbps": round(cpu / mbps, 2) if cpu is not None and mbps else None,
+                  "receivers": [{k: load(f"file-{viewers}-{v}").get(k) for k in
+                                 ("framesRendered", "firstFrameMs", "longestGapMs", "iceState")}
+                                for v in range(1, viewers + 1)]})
+u = usage("file-janus")
+streamer, janus, mbps = u.get("streamer", {}), u.get("janus", {}), u.get("mbpsOut")
+per = lambda cpu: round(cpu / mbps, 2) if cpu is not None and mbps else None
+costs.append({"run": "1 Chromium + Janus", "viewers": 1, "rtpForward": True, "mbpsOut": mbps,
+              "streamerCpuSecondsPerMinute": streamer.get("cpuSecondsPerMinute"),
+              "streamerPeakRssMb": streamer.get("peakRssMb"),
+              "streamerCpuSecondsPerMinutePerMbps": per(streamer.get("cpuSecondsPerMinute")),
+              "janusCpuSecondsPerMinute": janus.get("cpuSecondsPerMinute"), "janusPeakRssMb": janus.get("peakRssMb"),
+              "janusCpuSecondsPerMinutePerMbps": per(janus.get("cpuSecondsPerMinute")),
+              "chromiumWhepFramesDecoded": load("file-janus-whep", "stats").get("framesDecoded"),
+              "chromiumJanusFramesDecoded": load("file-janus-chromium", "stats").get("framesDecoded")})
+
 def g(d, *path):
     for p in path:
         d = d.get(p) if isinstance(d, dict) else None
     return d
 def f(v):
     return "-" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v))
-print(f"{'size@fps':<12} | {'console p50/p95/max':<22} | {'no playout-delay p50/p95':<24} | {'chromium p50/p95':<17} | "
-      f"{'meter err p50/p95':<17} | {'1st frame c/chr ms':<18} | console CPU s/min, RSS MB")
-for r in rows:
-    c, n, ch = r["console"], r["consoleNoPlayoutDelay"], r["chromium"]
-    print(f"{r['config']:<12} | {f(g(c,'truthLatencyMs','p50'))+' / '+f(g(c,'truthLatencyMs','p95'))+' / '+f(g(c,'truthLatencyMs','max')):<22} | "
-          f"{f(g(n,'truthLatencyMs','p50'))+' / '+f(g(n,'truthLatencyMs','p95')):<24} | "
-          f"{f(ch.get('truthLatencyP50Ms'))+' / '+f(ch.get('truthLatencyP95Ms')):<17} | "
-          f"{f(g(c,'meterErrorMs','p50'))+' / '+f(g(c,'meterErrorMs','p95')):<17} | "
-          f"{f(c.get('firstFrameMs'))+' / '+f(ch.get('firstFrameMs')):<18} | {r['consoleCpuSecondsPerMinute']}, {r['consolePeakRssMb']}")
-result = {"command": f"sudo bash bench/latency-lab.sh {seconds}", "date": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z",
-          "secondsPerConfig": int(seconds), "rows": rows}
+def pair(d, a, b):
+    return f(g(d, a)) + " / " + f(g(d, b))
+def table(header, lines):
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
+    for line in [header] + lines:
+        print(" | ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+
+def truth(report, *keys):
+    return " / ".join(f(g(report, "truthLatencyMs", k)) for k in keys)
+
+print("consoles: true capture -> screen latency, ms")
+table(["size@fps", "console p50/p95/max", "no playout-delay p50/p95", "Chromium p50/p95", "console meter err p50/p95",
+       "1st frame console/Chromium", "CPU s/min streamer/x264/console", "RSS MB streamer/console"],
+      [[r["config"], truth(r["console"], "p50", "p95", "max"), truth(r["consoleNoPlayoutDelay"], "p50", "p95"),
+        pair(r["chromium"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
+        f(g(r["console"], "meterErrorMs", "p50")) + " / " + f(g(r["console"], "meterErrorMs", "p95")),
+        f(r["console"].get("firstFrameMs")) + " / " + f(r["chromium"].get("firstFrameMs")),
+        " / ".join(f(r[k]) for k in ("streamerCpuSecondsPerMinute", "x264CpuSecondsPerMinute", "consoleCpuSecondsPerMinute")),
+        f(r["streamerPeakRssMb"]) + " / " + f(r["consolePeakRssMb"])] for r in rows])
+print()
+def browsers(b):
+    u = b["usage"]
+    return [pair(b["chromiumWhep"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
+            pair(b["chromiumJanus"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
+            pair(b["chromiumPage"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
+            pair(b["chromiumPage"], "meterErrorP50Ms", "meterErrorP95Ms"),
+            f(g(b, "chromiumWhep", "jitterBufferMs")) + " / " + f(g(b, "chromiumJanus", "jitterBufferMs")),
+            f(g(b, "chromiumWhep", "firstFrameMs")) + " / " + f(g(b, "chromiumJanus", "firstFrameMs")),
+            " / ".join(f(g(u, p, "cpuSecondsPerMinute")) for p in ("streamer", "x264", "janus")),
+            f(g(u, "streamer", "peakRssMb")) + " / " + f(g(u, "janus", "peakRssMb"))]
+
+print("browsers: Chromium from the streamer (WHEP), through Janus (fed by --rtp-forward) and on the streamer's page, ms")
+table(["size@fps", "WHEP p50/p95", "via Janus p50/p95", "page p50/p95", "page meter err p50/p95",
+       "jitter buffer WHEP/Janus", "1st frame WHEP/Janus", "CPU s/min streamer/x264/Janus", "RSS MB streamer/Janus"],
+      [[r["config"]] + browsers(r["browsers"]) for r in rows])
+print("(streamer CPU: its JVM — sending, plus drawing the test pattern; x264 is its ffmpeg child; in the browsers phase "
+      "the streamer serves two Chromium and the RTP copy, Janus serves one Chromium)")
+print()
+print("cost of sending, file camera 1280x720@30 ~4 Mbit/s: CPU s/min, and per Mbit/s sent (to all viewers together)")
+table(["run", "Mbit/s out", "streamer CPU", "per Mbit/s", "RSS MB", "Janus CPU", "per Mbit/s", "RSS MB"],
+      [[c["run"], f(c["mbpsOut"]), f(c["streamerCpuSecondsPerMinute"]), f(c["streamerCpuSecondsPerMinutePerMbps"]),
+        f(c["streamerPeakRssMb"]), f(c.get("janusCpuSecondsPerMinute")), f(c.get("janusCpuSecondsPerMinutePerMbps")),
+        f(c.get("janusPeakRssMb"))] for c in costs])
+print(f"(1 Chromium + Janus: the streamer sends to one Chromium and the plain RTP copy to Janus, Janus to one Chromium; "
+      f"frames decoded {f(costs[2]['chromiumWhepFramesDecoded'])} and {f(costs[2]['chromiumJanusFramesDecoded'])})")
+result = {"command": f"sudo bash bench/latency-lab.sh {seconds}",
+          "date": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z",
+          "secondsPerConfig": seconds, "rows": rows, "fileCamera": costs}
 json.dump(result, open(f"{out}/latency-lab.json", "w"), indent=2)
 print(f"(JSON: {out}/latency-lab.json; raw logs: {work})")
 PY

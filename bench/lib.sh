@@ -59,3 +59,80 @@ cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 java_pid() {
   pgrep -f "$1" | while read -r p; do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = java ] && echo "$p"; done | head -1
 }
+
+# bench_janus_config DIR HTTP_IP RTP_PORT: a Janus 1.x configuration folder in DIR with only the streaming plugin and
+# the plain HTTP transport (the API on HTTP_IP:8088, no admin API), host candidates on HTTP_IP only (no STUN/TURN),
+# and one RTP mountpoint (id 1) taking H.264 payload type 96 on 127.0.0.1:RTP_PORT — what --rtp-forward sends.
+# Run it with: janus -F DIR
+bench_janus_config() {
+  local dir=$1 ip=$2 port=$3 lib plugins transports loggers
+  lib=$(dirname "$(dirname "$(ls /usr/lib/*/janus/plugins/libjanus_streaming.so 2>/dev/null | head -1)")")
+  [ -d "$lib/plugins" ] || { echo "Janus is not installed (apt-get install janus)" >&2; return 1; }
+  mkdir -p "$dir"
+  # everything the package ships is loaded unless disabled by name
+  plugins=$(cd "$lib/plugins" && ls lib*.so | grep -vx libjanus_streaming.so | paste -sd, - || true)
+  transports=$(cd "$lib/transports" && ls lib*.so | grep -vx libjanus_http.so | paste -sd, - || true)
+  loggers=$(cd "$lib/loggers" 2>/dev/null && ls lib*.so 2>/dev/null | paste -sd, - || true)
+  cat > "$dir/janus.jcfg" <<CFG
+general: {
+  configs_folder = "$dir"
+  plugins_folder = "$lib/plugins"
+  transports_folder = "$lib/transports"
+  events_folder = "$lib/events"
+  loggers_folder = "$lib/loggers"
+  debug_level = 4
+  server_name = "carsight-lab"
+  interface = "$ip"
+}
+media: {
+  rtp_port_range = "20000-40000"
+}
+nat: {
+  nice_debug = false
+  ice_enforce_list = "$ip"
+}
+plugins: {
+  disable = "$plugins"
+}
+transports: {
+  disable = "$transports"
+}
+loggers: {
+  disable = "$loggers"
+}
+events: {
+  broadcast = false
+}
+CFG
+  cat > "$dir/janus.transport.http.jcfg" <<CFG
+general: {
+  json = "compact"
+  base_path = "/janus"
+  http = true
+  ip = "$ip"
+  port = 8088
+  https = false
+}
+admin: {
+  admin_http = false
+  admin_https = false
+}
+CFG
+  cat > "$dir/janus.plugin.streaming.jcfg" <<CFG
+general: {
+}
+carsight: {
+  type = "rtp"
+  id = 1
+  description = "carsight --rtp-forward"
+  audio = false
+  video = true
+  videoport = $port
+  videoiface = "127.0.0.1"
+  videopt = 96
+  videocodec = "h264"
+  videofmtp = "profile-level-id=42e01f;packetization-mode=1"
+  playoutdelay_ext = true
+}
+CFG
+}

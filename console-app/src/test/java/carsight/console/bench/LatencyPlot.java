@@ -17,24 +17,60 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Draws the latency lab's per-frame truth (capture → screen, from the timecode) over time, one panel per picture
- * size, for the console, the console without playout-delay and Chromium. Usage: {@code LatencyPlot LAB.json OUT.png}.
+ * Draws the latency lab's per-frame truth (capture → screen, from the timecode) over time, two panels per picture
+ * size, one per phase of the lab: the console, the console without playout-delay and Chromium over WHEP; then Chromium
+ * over WHEP, through Janus and on the streamer's page. A receiver or phase missing from the file is left out.
+ * Usage: {@code LatencyPlot LAB.json OUT.png}.
  */
 public final class LatencyPlot {
 
     private static final Color BACKGROUND = new Color(0x11, 0x18, 0x22);
     private static final Color GRID = new Color(0x2a, 0x35, 0x44);
     private static final Color TEXT = new Color(0xe8, 0xee, 0xf5);
-    private static final Color[] SERIES = {new Color(0x3d, 0x9b, 0xe9), new Color(0xf2, 0xb3, 0x3d), new Color(0x3d, 0xdc, 0x84)};
-    private static final String[] NAMES = {"console", "console, no playout-delay", "Chromium"};
+    private static final Color CHROMIUM = new Color(0x3d, 0xdc, 0x84);
+
+    /** One line: a receiver's field in its phase ({@code truthSeries}: [Unix ms, ms] pairs). */
+    private record Receiver(String name, String field, Color color) {
+    }
+
+    /** A phase of a lab row: where its receivers sit in the row ("" for the row itself), and which they are. */
+    private record Phase(String name, String path, List<Receiver> receivers) {
+    }
+
+    private static final List<Phase> PHASES = List.of(
+            new Phase("consoles", "", List.of(
+                    new Receiver("console", "console", new Color(0x3d, 0x9b, 0xe9)),
+                    new Receiver("console, no playout-delay", "consoleNoPlayoutDelay", new Color(0xf2, 0xb3, 0x3d)),
+                    new Receiver("Chromium (WHEP)", "chromium", CHROMIUM))),
+            new Phase("browsers", "browsers", List.of(
+                    new Receiver("Chromium (WHEP)", "chromiumWhep", CHROMIUM),
+                    new Receiver("Chromium via Janus", "chromiumJanus", new Color(0xe0, 0x5a, 0x8c)),
+                    new Receiver("Chromium, the page", "chromiumPage", new Color(0xb0, 0x8c, 0xf0)))));
 
     public static void main(String[] args) throws IOException {
         JsonNode lab = new ObjectMapper().readTree(new File(args[0]));
-        List<JsonNode> rows = new ArrayList<>();
-        lab.path("rows").forEach(rows::add);
+        List<String> titles = new ArrayList<>();
+        List<List<List<double[]>>> panels = new ArrayList<>();
+        List<Phase> phases = new ArrayList<>();
+        for (JsonNode row : lab.path("rows")) {
+            for (Phase phase : PHASES) {
+                JsonNode node = phase.path().isEmpty() ? row : row.path(phase.path());
+                List<List<double[]>> series = new ArrayList<>();
+                for (Receiver receiver : phase.receivers()) {
+                    series.add(points(node.path(receiver.field()).path("truthSeries")));
+                }
+                if (series.stream().allMatch(List::isEmpty)) {
+                    continue;
+                }
+                alignToFirstFrame(series);
+                titles.add(row.path("config").asText() + " · " + phase.name());
+                panels.add(series);
+                phases.add(phase);
+            }
+        }
         int panelW = 1400;
-        int panelH = 300;
-        BufferedImage image = new BufferedImage(panelW, 75 + panelH * rows.size(), BufferedImage.TYPE_INT_RGB);
+        int panelH = 280;
+        BufferedImage image = new BufferedImage(panelW, 75 + panelH * Math.max(1, panels.size()), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -45,28 +81,28 @@ public final class LatencyPlot {
         g.drawString("capture → screen latency per frame, read from the test pattern's timecode", 20, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         g.drawString(lab.path("command").asText() + " · " + lab.path("date").asText()
-                + " · console, console without playout-delay and Chromium watching one streamer at once", 20, 52);
-        for (int i = 0; i < rows.size(); i++) {
-            JsonNode row = rows.get(i);
-            List<double[]>[] series = new List[3];
-            series[0] = points(row.path("console").path("truthSeries"));
-            series[1] = points(row.path("consoleNoPlayoutDelay").path("truthSeries"));
-            series[2] = points(row.path("chromium").path("truthSeries"));
-            double start = Double.MAX_VALUE; // all three on one clock: seconds since the first frame any of them showed
-            for (List<double[]> s : series) {
-                for (double[] p : s) {
-                    start = Math.min(start, p[0]);
-                }
-            }
-            for (List<double[]> s : series) {
-                for (double[] p : s) {
-                    p[0] -= start;
-                }
-            }
-            panel(g, 0, 75 + i * panelH, panelW, panelH, row.path("config").asText(), series);
+                + " · in each panel the receivers watch one streamer at once"
+                + (phases.contains(PHASES.get(1)) ? " (Janus: fed by its --rtp-forward)" : ""), 20, 52);
+        for (int i = 0; i < panels.size(); i++) {
+            panel(g, 0, 75 + i * panelH, panelW, panelH, titles.get(i), phases.get(i).receivers(), panels.get(i));
         }
         g.dispose();
         ImageIO.write(image, "png", new File(args[1]));
+    }
+
+    /** Puts the series of one phase on one clock: seconds since the first frame any of them showed. */
+    private static void alignToFirstFrame(List<List<double[]>> series) {
+        double start = Double.MAX_VALUE;
+        for (List<double[]> s : series) {
+            for (double[] p : s) {
+                start = Math.min(start, p[0]);
+            }
+        }
+        for (List<double[]> s : series) {
+            for (double[] p : s) {
+                p[0] -= start;
+            }
+        }
     }
 
     /** [Unix ms, ms] pairs as [Unix s, ms]. */
@@ -76,7 +112,8 @@ public final class LatencyPlot {
         return out;
     }
 
-    private static void panel(Graphics2D g, int x0, int y0, int w, int h, String title, List<double[]>[] series) {
+    private static void panel(Graphics2D g, int x0, int y0, int w, int h, String title, List<Receiver> receivers,
+                              List<List<double[]>> series) {
         int left = x0 + 80;
         int right = x0 + w - 30;
         int top = y0 + 30;
@@ -117,22 +154,25 @@ public final class LatencyPlot {
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title, left, top - 8);
-        int legendX = left + 160;
-        for (int i = 0; i < series.length; i++) {
-            g.setColor(SERIES[i]);
+        int legendX = left + g.getFontMetrics().stringWidth(title) + 30;
+        for (int i = 0; i < series.size(); i++) {
+            if (series.get(i).isEmpty()) {
+                continue;
+            }
+            g.setColor(receivers.get(i).color());
             g.fillRect(legendX, top - 20, 14, 14);
             g.setColor(TEXT);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-            String label = NAMES[i] + String.format(Locale.ROOT, " (p50 %s ms)", median(series[i]));
+            String label = receivers.get(i).name() + String.format(Locale.ROOT, " (p50 %s ms)", median(series.get(i)));
             g.drawString(label, legendX + 20, top - 8);
-            legendX += 60 + g.getFontMetrics().stringWidth(label);
+            legendX += 36 + g.getFontMetrics().stringWidth(label);
         }
-        for (int i = 0; i < series.length; i++) {
-            g.setColor(SERIES[i]);
+        for (int i = 0; i < series.size(); i++) {
+            g.setColor(receivers.get(i).color());
             g.setStroke(new BasicStroke(1.6f));
             int px = -1;
             int py = -1;
-            for (double[] p : series[i]) {
+            for (double[] p : series.get(i)) {
                 int x = (int) (left + p[0] / maxT * (right - left));
                 int y = (int) (bottom - Math.min(p[1], maxMs) / maxMs * (bottom - top));
                 if (px >= 0) {
