@@ -206,6 +206,29 @@ public final class StreamerLink implements AutoCloseable {
         /** When an ICE restart was asked for in the current outage, or 0. */
         volatile long restartNanos;
         final List<SignalMessage.IceServerInfo> iceServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Candidates gathered while an offer is being made: they follow it (the streamer refuses them before it). */
+        private final List<SignalMessage.Candidate> heldCandidates = new ArrayList<>();
+        private boolean holdingCandidates = true;
+
+        synchronized void holdCandidates() {
+            holdingCandidates = true;
+        }
+
+        synchronized void candidate(SignalMessage.Candidate c) {
+            if (holdingCandidates) {
+                heldCandidates.add(c);
+            } else {
+                send(this, c);
+            }
+        }
+
+        /** Sends the offer, then the candidates gathered meanwhile, in their order. */
+        synchronized void offer(SignalMessage.Offer offer) {
+            send(this, offer);
+            heldCandidates.forEach(c -> send(this, c));
+            heldCandidates.clear();
+            holdingCandidates = false;
+        }
     }
 
     private void connect() {
@@ -314,7 +337,7 @@ public final class StreamerLink implements AutoCloseable {
         a.pc = factory.createPeerConnection(config, new PeerConnectionObserver() {
             @Override
             public void onIceCandidate(RTCIceCandidate candidate) {
-                send(a, new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
+                a.candidate(new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
             }
 
             @Override
@@ -358,6 +381,7 @@ public final class StreamerLink implements AutoCloseable {
         }
         RTCOfferOptions options = new RTCOfferOptions();
         options.iceRestart = iceRestart;
+        a.holdCandidates();
         a.pc.createOffer(options, new CreateSessionDescriptionObserver() {
             @Override
             public void onSuccess(RTCSessionDescription offer) {
@@ -368,7 +392,7 @@ public final class StreamerLink implements AutoCloseable {
                         if (PLAYOUT_DELAY_OFF) {
                             sdp = sdp.replaceAll("a=extmap:\\d+ http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n", "");
                         }
-                        send(a, new SignalMessage.Offer(sdp));
+                        a.offer(new SignalMessage.Offer(sdp));
                     }
 
                     @Override

@@ -73,7 +73,8 @@ public final class RpicamCamera implements Camera {
             try {
                 Process p = new ProcessBuilder(command()).start();
                 process = p;
-                LOG.log(System.Logger.Level.INFO, "camera: started {0} {1} (pid {2})", program, settings.describe(), p.pid());
+                LOG.log(System.Logger.Level.INFO, "camera: started {0} {1} (pid {2})", program, settings.describe(),
+                        String.valueOf(p.pid()));
                 Thread log = new Thread(() -> logErrors(p.getErrorStream()), "camera-rpicam-log");
                 log.setDaemon(true);
                 log.start();

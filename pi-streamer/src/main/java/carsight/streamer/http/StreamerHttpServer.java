@@ -72,7 +72,7 @@ public final class StreamerHttpServer implements AutoCloseable {
             listener.setSecure(true);
             listener.setSSLEngineConfig(new org.glassfish.grizzly.ssl.SSLEngineConfigurator(tls, false, false, false));
         }
-        this.webSockets = new WebSocketMount(MAX_SIGNAL_MESSAGE);
+        this.webSockets = new WebSocketMount(MAX_SIGNAL_MESSAGE, UNAUTHENTICATED_IDLE_MILLIS);
         webSockets.attach(listener);
         server.addListener(listener);
         server.getServerConfiguration().addHttpHandler(new Routes(), "/");

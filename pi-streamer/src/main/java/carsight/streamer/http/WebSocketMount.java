@@ -22,12 +22,20 @@ final class WebSocketMount {
     private final TyrusServerContainer container;
     private final AddOn addOn;
 
-    WebSocketMount(int maxMessageBytes) {
+    /**
+     * @param defaultIdleMillis every socket's idle limit from the moment it is accepted, until the endpoint sets its own.
+     *                          Not 0: Tyrus 2.2.0 schedules its idle check at once for a 0 limit, and a check already
+     *                          running when the endpoint then sets a real limit closes the socket as idle (seen with
+     *                          sockets opened in quick succession on a loaded machine: closed "because of the idle
+     *                          timeout" within a second or two).
+     */
+    WebSocketMount(int maxMessageBytes, long defaultIdleMillis) {
         ServerContainer spi = new GrizzlyServerContainer().createContainer(Map.of(
                 "org.glassfish.tyrus.incomingBufferSize", maxMessageBytes * 4));
         this.container = (TyrusServerContainer) spi;
         container.setDefaultMaxTextMessageBufferSize(maxMessageBytes);
         container.setDefaultMaxBinaryMessageBufferSize(1024);
+        container.setDefaultMaxSessionIdleTimeout(defaultIdleMillis);
         try {
             Class<?> type = Class.forName("org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn");
             Constructor<?> constructor = type.getDeclaredConstructor(ServerContainer.class, String.class);

@@ -117,27 +117,34 @@ class StreamerHttpSecurityTest {
     void aSocketThatNeverShowsItsTokenIsClosedAfterTenSeconds() throws Exception {
         Client silent = connect("", null);
         long start = System.nanoTime();
-        silent.closed.get(20, TimeUnit.SECONDS);
+        CloseReason reason = silent.closed.get(60, TimeUnit.SECONDS);
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        assertThat(seconds).isBetween(8L, 15L);
+        System.out.println("a socket without a token was closed after " + seconds + " s: " + reason);
+        // given its ten seconds, and closed long before the 60 s a viewer with a token may stay silent
+        assertThat(seconds).as("seconds until closed: %s", reason).isGreaterThanOrEqualTo(9).isLessThan(45);
+        assertThat(silent.received).isEmpty();
     }
 
     @Test
     void surplusSocketsAreTurnedAwayAndTheStreamerStaysServiceable() throws Exception {
         long serverThreadsBefore = serverThreads();
         List<Client> crowd = new ArrayList<>();
+        // with the token, so no socket of the crowd reaches the 10 s limit for unauthenticated ones however slowly
+        // this machine opens them: every close counted below is the connection limit's
         for (int i = 0; i < StreamerHttpServer.MAX_SIGNAL_CONNECTIONS + 10; i++) {
-            crowd.add(connect("", null));
+            crowd.add(connect("?token=" + TOKEN, null));
         }
-        Thread.sleep(1_000);
-        String outcomes = crowd.stream().map(c -> c.closed.getNow(null)).map(r -> r == null ? "open"
-                : r.getCloseCode().getCode() + " " + r.getReasonPhrase()).collect(java.util.stream.Collectors.groupingBy(
-                s -> s, java.util.stream.Collectors.counting())).toString();
+        java.util.function.Supplier<String> outcomes = () -> crowd.stream().map(c -> c.closed.getNow(null))
+                .map(r -> r == null ? "open" : r.getCloseCode().getCode() + " " + r.getReasonPhrase())
+                .collect(java.util.stream.Collectors.groupingBy(s -> s, java.util.stream.Collectors.counting())).toString();
+        org.awaitility.Awaitility.await("the ten sockets over the limit closed: " + outcomes.get())
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> crowd.stream().filter(c -> c.closed.isDone()).count() >= 10);
         long open = crowd.stream().filter(c -> !c.closed.isDone()).count();
         long turnedAway = crowd.stream().map(c -> c.closed.getNow(null))
                 .filter(r -> r != null && r.getCloseCode().getCode() == 1013).count();
-        assertThat(open).as(outcomes).isEqualTo(StreamerHttpServer.MAX_SIGNAL_CONNECTIONS);
-        assertThat(turnedAway).as(outcomes).isGreaterThanOrEqualTo(9);
+        assertThat(open).as(outcomes.get()).isEqualTo(StreamerHttpServer.MAX_SIGNAL_CONNECTIONS);
+        assertThat(turnedAway).as(outcomes.get()).isEqualTo(10);
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);

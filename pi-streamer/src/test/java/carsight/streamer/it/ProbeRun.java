@@ -40,6 +40,10 @@ final class ProbeRun {
                 String.valueOf(seconds), out.toString()), log), out, log);
     }
 
+    /**
+     * The probe's summary once it has finished; a probe that failed (no hello, no answer, an error from the streamer,
+     * no video) or hung fails the test with its reason and its log.
+     */
     JsonNode result(int timeoutSeconds) throws IOException, InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -49,6 +53,27 @@ final class ProbeRun {
         if (json.isBlank()) {
             throw new IllegalStateException("probe wrote no result (exit " + process.exitValue() + "):\n" + Files.readString(log));
         }
-        return new ObjectMapper().readTree(json);
+        JsonNode result = new ObjectMapper().readTree(json);
+        if (process.exitValue() != 0 || result.has("failure")) {
+            throw new IllegalStateException("probe failed (exit " + process.exitValue() + "): "
+                    + result.path("failure").asText("?") + "\n" + result + "\n" + Files.readString(log));
+        }
+        return result;
+    }
+
+    /** Waits until the probe has rendered its first frame (it says so on stdout); fails if it ends first. */
+    void awaitFirstFrame(int timeoutSeconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!Files.readString(log).contains(WebrtcReceiverProbe.FIRST_FRAME)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("probe ended before its first frame (exit " + process.exitValue() + "):\n"
+                        + Files.readString(output) + "\n" + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no frame rendered by the probe within " + timeoutSeconds + " s:\n"
+                        + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
     }
 }

@@ -53,15 +53,13 @@ class StreamerNetworkTest {
     /** Waits (bounded) until a child process's log shows it is ready. */
     static void waitForLine(Path log, String line, int seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                Thread.sleep(200);
-                return;
+        while (!(Files.exists(log) && Files.readString(log).contains(line))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no '" + line + "' in " + log + " after " + seconds + " s:\n"
+                        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
-        throw new IllegalStateException("no '" + line + "' in " + log + " after " + seconds + " s:\n"
-                + (Files.exists(log) ? Files.readString(log) : "(no log)"));
     }
 
     @Test
@@ -120,7 +118,8 @@ class StreamerNetworkTest {
                 "--camera", "test-pattern", "--size", "640x480")) {
             ProbeRun doomed = ProbeRun.webrtc(net, viewerNs, streamer.url, 30, dir);
             ProbeRun survivor = ProbeRun.webrtc(net, viewerNs, streamer.url, 10, dir);
-            Thread.sleep(4_000);
+            doomed.awaitFirstFrame(60);
+            survivor.awaitFirstFrame(60);
             doomed.process.destroyForcibly(); // no bye, no DTLS close: the process is simply gone
             JsonNode r = survivor.result(60);
 

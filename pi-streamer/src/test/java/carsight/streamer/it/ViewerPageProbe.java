@@ -35,6 +35,21 @@ public final class ViewerPageProbe {
               pageP50: p50(page), truthP50: p50(truth), pageSamples: page.length, truthSamples: truth.length, log: window.carsightLog || []});
             """;
 
+    private static final String STATUS = "document.querySelector('[data-testid=status]').textContent";
+    private static final String FRAMES = "document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames";
+
+    /** Polls {@code condition} (a script returning a boolean) until it holds; fails naming {@code what} after the time. */
+    static void waitFor(JavascriptExecutor js, String what, int seconds, String condition) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!Boolean.TRUE.equals(js.executeScript(condition))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited " + seconds + " s for " + what + "; the page says: "
+                        + js.executeScript(SUMMARY));
+            }
+            Thread.sleep(100);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String base = args[0];
         String token = args[1];
@@ -66,21 +81,24 @@ public final class ViewerPageProbe {
     private static void restartPhases(ChromeDriver driver, String base, String token, Path out, StringBuilder json)
             throws Exception {
         JavascriptExecutor js = driver;
-        // phase 1 (0–4 s): a wrong token
+        // phase 1: a wrong token
         driver.get(base + "/?wrong#token=not-the-token");
-        Thread.sleep(4_000);
+        waitFor(js, "the page to say the token is wrong", 30, "return " + STATUS + ".includes('wrong token')");
         json.append("\"wrongToken\":").append(js.executeScript(SUMMARY));
 
-        // phase 2 (4–16 s): the right token; type the speed; compare latency with the picture's timecode
+        // phase 2: the right token; type the speed; compare latency with the picture's timecode
         driver.get(base + "/?right#token=" + token);
         js.executeScript(TRUTH);
-        Thread.sleep(4_000);
+        waitFor(js, "video with a latency reading", 60, "return " + STATUS + " === 'live' && " + FRAMES + " > 30");
         WebElement speed = driver.findElement(By.cssSelector("[data-testid=speed]"));
         speed.clear();
         speed.sendKeys("50");
-        Thread.sleep(1_000);
+        waitFor(js, "the distance at the typed speed", 20,
+                "return document.querySelector('[data-testid=distance]').textContent.includes('× 13.9 m/s')");
         json.append(",\"afterSpeed\":").append(js.executeScript(SUMMARY));
-        Thread.sleep(7_000);
+        long framesAfterSpeed = ((Number) js.executeScript("return " + FRAMES)).longValue();
+        waitFor(js, "130 frames with a timecode read", 90, "return (window.carsightTruth || []).length > 130 && "
+                + FRAMES + " > " + framesAfterSpeed);
         json.append(",\"playing\":").append(js.executeScript(SUMMARY));
         Files.write(Path.of(out + ".png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
 
@@ -99,7 +117,8 @@ public final class ViewerPageProbe {
             status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
         }
         json.append(",\"liveAgainAtMs\":").append(status.equals("live") ? System.currentTimeMillis() : -1);
-        Thread.sleep(3_000);
+        long framesLiveAgain = ((Number) js.executeScript("return " + FRAMES)).longValue();
+        waitFor(js, "frames after the page was live again", 30, "return " + FRAMES + " > " + (framesLiveAgain + 30));
         json.append(",\"afterRestart\":").append(js.executeScript(SUMMARY));
     }
 
@@ -108,7 +127,7 @@ public final class ViewerPageProbe {
             throws Exception {
         JavascriptExecutor js = driver;
         driver.get(base + "/#token=" + token);
-        Thread.sleep(6_000);
+        waitFor(js, "video", 60, "return " + STATUS + " === 'live' && " + FRAMES + " > 60");
         json.append("\"before\":").append(js.executeScript(SUMMARY));
         long framesBefore = ((Number) js.executeScript("return document.getElementById('video')"
                 + ".getVideoPlaybackQuality().totalVideoFrames")).longValue();

@@ -60,24 +60,50 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code /signal}, offers recvonly H.264, counts decoded frames, reads the frame timecode from the decoded luma and
  * writes a JSON summary. Integration tests start it with {@code ip netns exec}.
  *
+ * <p>It watches for {@code SECONDS} from its first rendered frame (a cold machine's slow start does not shorten the
+ * run) and fails loudly: no {@code hello}, no answer, an {@code error} from the streamer or no video at all end it with a
+ * non-zero exit and a {@code failure} field naming what was missing. When the first frame is rendered it prints
+ * {@value #FIRST_FRAME} to stdout, for tests that act once video flows.
+ *
  * <p>Arguments: {@code URL TOKEN SECONDS OUTPUT.json [relay-only turn:URL user pass | relay-only from-streamer]}.
  */
 public final class WebrtcReceiverProbe {
 
+    /** Printed once, when the first frame has been rendered. */
+    public static final String FIRST_FRAME = "probe: first frame rendered";
+    static final int HELLO_SECONDS = 15;
+    static final int ANSWER_SECONDS = 30;
+    static final int FIRST_FRAME_SECONDS = 30;
+
+    /** The run cannot go on; {@code main} writes the summary with the reason and exits non-zero. */
+    static final class ProbeFailure extends Exception {
+        ProbeFailure(String message) {
+            super(message);
+        }
+    }
+
     private final AtomicLong framesRendered = new AtomicLong();
     private final AtomicLong framesAnnounced = new AtomicLong();
     private final List<Double> sendDelayMicros = Collections.synchronizedList(new ArrayList<>());
+    /** The last 600 {@code frame} messages' capture and send times (µs since the epoch). */
+    private final java.util.ArrayDeque<long[]> frameTimes = new java.util.ArrayDeque<>();
     private final AtomicLong announcedAfterFirstFrame = new AtomicLong();
     private final AtomicLong framesWithTimecode = new AtomicLong();
     private final List<Double> truthLatencyMs = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong firstFrameNanos = new AtomicLong();
     private final List<SignalMessage.IceServerInfo> iceServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch hello = new CountDownLatch(1);
+    private final CountDownLatch firstFrame = new CountDownLatch(1);
+    private final CompletableFuture<String> streamerError = new CompletableFuture<>();
     private final AtomicLong lastFrameNanos = new AtomicLong();
     private final AtomicLong longestGapNanos = new AtomicLong();
     private volatile int width;
     private volatile int height;
     private volatile String iceState = "new";
+    private volatile String remoteDescriptionFailure;
+    private volatile String signalClosed;
+    private final List<SignalMessage.Candidate> candidatesBeforeOffer = new ArrayList<>();
+    private Session offerSentOn;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final SignalCodec codec = new SignalCodec();
     /** Held strongly: libwebrtc keeps only a weak reference to the Java sink. */
@@ -86,13 +112,65 @@ public final class WebrtcReceiverProbe {
 
     public static void main(String[] args) throws Exception {
         int code = 1;
+        WebrtcReceiverProbe probe = new WebrtcReceiverProbe();
         try {
-            code = new WebrtcReceiverProbe().run(args);
+            code = probe.run(args);
+        } catch (ProbeFailure f) {
+            System.out.println("probe failed: " + f.getMessage());
+            probe.writeFailure(Path.of(args[3]), f.getMessage());
+            code = 2;
         } catch (Throwable t) {
             t.printStackTrace();
+            probe.writeFailure(Path.of(args[3]), t.toString());
         }
         System.out.flush();
         Runtime.getRuntime().halt(code); // libwebrtc's native threads are not daemon threads
+    }
+
+    /** A candidate goes out only after the offer it belongs to (the streamer refuses one that comes before). */
+    private void sendAfterOffer(SignalMessage.Candidate candidate) {
+        synchronized (candidatesBeforeOffer) {
+            if (offerSentOn == null) {
+                candidatesBeforeOffer.add(candidate);
+            } else {
+                send(offerSentOn, candidate);
+            }
+        }
+    }
+
+    private void writeFailure(Path out, String why) {
+        try {
+            Files.writeString(out, "{\"failure\":\"" + why.replace("\\", "/").replace("\"", "'") + "\",\"iceState\":\""
+                    + iceState + "\",\"framesRendered\":" + framesRendered.get() + ",\"log\":" + logJson() + "}");
+        } catch (Exception e) {
+            e.printStackTrace();
+        }
+    }
+
+    private String logJson() {
+        StringBuilder json = new StringBuilder("[");
+        synchronized (log) {
+            for (int i = 0; i < log.size(); i++) {
+                json.append(i == 0 ? "" : ",").append('"').append(log.get(i).replace("\\", "/").replace("\"", "'")).append('"');
+            }
+        }
+        return json.append(']').toString();
+    }
+
+    /** Waits for {@code latch}; a streamer's {@code error} or the time running out ends the run with {@code what}. */
+    private void await(CountDownLatch latch, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!latch.await(100, TimeUnit.MILLISECONDS)) {
+            if (streamerError.isDone()) {
+                throw new ProbeFailure("the streamer said " + streamerError.get() + " (while waiting for " + what + ")");
+            }
+            if (signalClosed != null) {
+                throw new ProbeFailure("the signaling socket closed (" + signalClosed + ") while waiting for " + what);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ProbeFailure("no " + what + " within " + seconds + " s (ICE " + iceState + ")");
+            }
+        }
     }
 
     private int run(String[] args) throws Exception {
@@ -124,7 +202,7 @@ public final class WebrtcReceiverProbe {
         PeerConnectionObserver observer = new PeerConnectionObserver() {
             @Override
             public void onIceCandidate(RTCIceCandidate candidate) {
-                socket.thenAccept(s -> send(s, new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex)));
+                sendAfterOffer(new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
             }
 
             @Override
@@ -158,12 +236,11 @@ public final class WebrtcReceiverProbe {
             @Override
             public void onClose(Session session, CloseReason reason) {
                 note("signal closed " + reason);
+                signalClosed = String.valueOf(reason);
             }
         }, ClientEndpointConfig.Builder.create().build(), signal);
 
-        if (!hello.await(10, TimeUnit.SECONDS)) {
-            note("no hello from the streamer");
-        }
+        await(hello, HELLO_SECONDS, "hello from the streamer");
         if (serversFromStreamer) {
             List<RTCIceServer> servers = new ArrayList<>();
             for (SignalMessage.IceServerInfo info : iceServers) {
@@ -211,13 +288,27 @@ public final class WebrtcReceiverProbe {
         if (System.getenv("PROBE_NO_PLAYOUT_DELAY") != null) {
             offerSdp = offerSdp.replaceAll("a=extmap:\\d+ http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n", "");
         }
-        send(socket.get(10, TimeUnit.SECONDS), new SignalMessage.Offer(offerSdp));
-        boolean answered = gotAnswer.await(20, TimeUnit.SECONDS);
-        note("answered " + answered);
+        Session session = socket.get(10, TimeUnit.SECONDS);
+        synchronized (candidatesBeforeOffer) { // candidates gathered meanwhile follow the offer, in their order
+            send(session, new SignalMessage.Offer(offerSdp));
+            offerSentOn = session;
+            candidatesBeforeOffer.forEach(c -> send(session, c));
+            candidatesBeforeOffer.clear();
+        }
+        await(gotAnswer, ANSWER_SECONDS, "answer to the offer");
+        if (remoteDescriptionFailure != null) {
+            throw new ProbeFailure("the streamer's answer was not accepted: " + remoteDescriptionFailure);
+        }
+        await(firstFrame, FIRST_FRAME_SECONDS, "video frame after the answer");
+        System.out.println(FIRST_FRAME + " " + (firstFrameNanos.get() - connectStart) / 1_000_000 + " ms after connecting");
+        System.out.flush();
 
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end && answered) {
-            Thread.sleep(200);
+        long end = firstFrameNanos.get() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+            if (streamerError.isDone()) {
+                throw new ProbeFailure("the streamer said " + streamerError.get());
+            }
         }
         long renderedAtEnd = framesRendered.get();
         long announcedAtEnd = framesAnnounced.get();
@@ -245,13 +336,16 @@ public final class WebrtcReceiverProbe {
             Object v = inbound.get(key);
             json.append(",\"").append(key).append("\":").append(v == null ? "null" : v.toString());
         }
-        json.append(",\"log\":[");
-        synchronized (log) {
-            for (int i = 0; i < log.size(); i++) {
-                json.append(i == 0 ? "" : ",").append('"').append(log.get(i).replace("\\", "/").replace("\"", "'")).append('"');
+        json.append(",\"frameTimes\":[");
+        synchronized (frameTimes) {
+            String sep = "";
+            for (long[] t : frameTimes) {
+                json.append(sep).append('[').append(t[0]).append(',').append(t[1]).append(']');
+                sep = ",";
             }
         }
-        json.append("]}");
+        json.append(']');
+        json.append(",\"log\":").append(logJson()).append('}');
         Files.writeString(out, json.toString());
         PrintStream stdout = System.out;
         stdout.println(json);
@@ -271,6 +365,9 @@ public final class WebrtcReceiverProbe {
                 pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.sdp()), observerOf(done));
                 done.whenComplete((v, e) -> {
                     note(e == null ? "remote description set" : "remote description failed: " + e.getMessage());
+                    if (e != null) {
+                        remoteDescriptionFailure = e.getMessage();
+                    }
                     gotAnswer.countDown();
                 });
             } else if (message instanceof SignalMessage.Candidate c && !c.candidate().isEmpty()) {
@@ -278,6 +375,12 @@ public final class WebrtcReceiverProbe {
                         c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate()));
             } else if (message instanceof SignalMessage.FrameInfo frame) {
                 framesAnnounced.incrementAndGet();
+                synchronized (frameTimes) {
+                    frameTimes.addLast(new long[]{frame.captureTimeMicros(), frame.sendTimeMicros()});
+                    if (frameTimes.size() > 600) {
+                        frameTimes.removeFirst();
+                    }
+                }
                 if (framesAnnounced.get() > 90) { // past the cached pictures replayed at join: live frames only
                     sendDelayMicros.add((double) (frame.sendTimeMicros() - frame.captureTimeMicros()));
                 }
@@ -286,6 +389,7 @@ public final class WebrtcReceiverProbe {
                 }
             } else if (message instanceof SignalMessage.ErrorMessage e) {
                 note("error " + e.code() + ": " + e.message());
+                streamerError.complete("error " + e.code() + ": " + e.message());
             }
         } catch (Exception e) {
             note("bad signal message: " + e.getMessage());
@@ -296,8 +400,8 @@ public final class WebrtcReceiverProbe {
         try {
             long nowMicros = WallClock.nowMicros();
             long now = System.nanoTime();
-            if (firstFrameNanos.get() == 0) {
-                firstFrameNanos.compareAndSet(0, now);
+            if (firstFrameNanos.get() == 0 && firstFrameNanos.compareAndSet(0, now)) {
+                firstFrame.countDown();
             }
             long previous = lastFrameNanos.getAndSet(now);
             if (previous != 0) {
