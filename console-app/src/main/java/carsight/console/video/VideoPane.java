@@ -19,6 +19,10 @@ import java.util.concurrent.Semaphore;
  * Shows the decoded video, aspect kept. Frames are converted I420 → BGRA off the JavaFX thread into one of two
  * buffers; the JavaFX thread only swaps the image and marks it dirty. While a converted frame waits to be shown,
  * newer decoded frames replace each other in the link (newest wins), so a slow screen never builds a queue.
+ *
+ * <p>A frame's screen time is taken in the pulse that draws it: after the image was updated, the next pulse lays the
+ * scene out and hands it to the renderer, and its post-layout listener stamps the frame then. What that leaves out:
+ * the renderer's own work (a few ms in software), the wait for the display's refresh and the monitor itself.
  */
 public final class VideoPane extends StackPane {
 
@@ -32,6 +36,9 @@ public final class VideoPane extends StackPane {
     private volatile boolean running = true;
     private Surface[] surfaces;
     private int back;
+    /** A frame whose image was updated and which the next pulse will draw (JavaFX thread only). */
+    private StreamerLink.Frame onItsWay;
+    private final Runnable pulse = this::drawn;
 
     /** One of the two images frames are drawn into. */
     private record Surface(int width, int height, ByteBuffer pixels, PixelBuffer<ByteBuffer> buffer, WritableImage image) {
@@ -50,6 +57,14 @@ public final class VideoPane extends StackPane {
         view.fitHeightProperty().bind(heightProperty());
         getChildren().add(view);
         setMinSize(160, 90);
+        sceneProperty().addListener((obs, old, scene) -> {
+            if (old != null) {
+                old.removePostLayoutPulseListener(pulse);
+            }
+            if (scene != null) {
+                scene.addPostLayoutPulseListener(pulse);
+            }
+        });
         converter = new Thread(this::convertLoop, "video-convert");
         converter.setDaemon(true);
         converter.start();
@@ -91,18 +106,37 @@ public final class VideoPane extends StackPane {
                 target.pixels().clear();
                 VideoBufferConverter.convertFromI420(video.buffer, target.pixels(), FourCC.ARGB);
                 Platform.runLater(() -> {
-                    target.buffer().updateBuffer(b -> null);
-                    if (view.getImage() != target.image()) {
-                        view.setImage(target.image());
+                    try {
+                        target.buffer().updateBuffer(b -> null);
+                        if (view.getImage() != target.image()) {
+                            view.setImage(target.image());
+                        }
+                        onItsWay = frame; // stamped by the pulse that draws it
+                    } catch (RuntimeException e) {
+                        frame.discard();
+                        screenFree.release();
+                        throw e;
                     }
-                    frame.shown(WallClock.nowMicros());
-                    screenFree.release();
                 });
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "video: cannot convert a frame: {0}", e.toString());
                 frame.discard();
                 screenFree.release();
             }
+        }
+    }
+
+    /** Post-layout pulse listener: the frame updated before this pulse is drawn by it. */
+    private void drawn() {
+        StreamerLink.Frame frame = onItsWay;
+        if (frame == null) {
+            return;
+        }
+        onItsWay = null;
+        try {
+            frame.shown(WallClock.nowMicros());
+        } finally {
+            screenFree.release();
         }
     }
 

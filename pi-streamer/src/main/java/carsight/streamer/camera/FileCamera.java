@@ -2,8 +2,7 @@ package carsight.streamer.camera;
 
 import carsight.protocol.clock.WallClock;
 import carsight.streamer.h264.AccessUnit;
-import carsight.streamer.h264.AccessUnitAssembler;
-import carsight.streamer.h264.AnnexBReader;
+import carsight.streamer.h264.AccessUnitFramer;
 import carsight.streamer.h264.NalUnit;
 import carsight.streamer.h264.Sps;
 
@@ -39,14 +38,9 @@ public final class FileCamera implements Camera {
         } catch (IOException e) {
             throw new IOException("camera file:" + file + " cannot be read: " + e.getMessage(), e);
         }
-        AnnexBReader reader = new AnnexBReader();
-        AccessUnitAssembler assembler = new AccessUnitAssembler();
-        List<AccessUnit> all = new ArrayList<>(assembler.addAll(reader.feed(stream)));
-        all.addAll(assembler.addAll(reader.flush()));
-        AccessUnit last = assembler.flush();
-        if (last != null) {
-            all.add(last);
-        }
+        AccessUnitFramer framer = new AccessUnitFramer();
+        List<AccessUnit> all = new ArrayList<>(framer.feed(stream));
+        all.addAll(framer.finish());
         int firstIdr = -1;
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i).keyframe()) {

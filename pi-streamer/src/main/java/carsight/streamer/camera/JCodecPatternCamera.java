@@ -2,8 +2,7 @@ package carsight.streamer.camera;
 
 import carsight.protocol.clock.WallClock;
 import carsight.streamer.h264.AccessUnit;
-import carsight.streamer.h264.AccessUnitAssembler;
-import carsight.streamer.h264.AnnexBReader;
+import carsight.streamer.h264.AccessUnitFramer;
 import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.common.VideoEncoder;
 import org.jcodec.common.model.ColorSpace;
@@ -58,8 +57,7 @@ public final class JCodecPatternCamera implements Camera {
         encoder.setKeyInterval(settings.gopFrames());
         Picture picture = Picture.create(width, height, ColorSpace.YUV420J);
         ByteBuffer out = ByteBuffer.allocate(width * height * 3);
-        AnnexBReader reader = new AnnexBReader();
-        AccessUnitAssembler assembler = new AccessUnitAssembler();
+        AccessUnitFramer framer = new AccessUnitFramer();
         long interval = (long) (1_000_000_000L / fps);
         long next = System.nanoTime();
         long counter = 0;
@@ -78,12 +76,9 @@ public final class JCodecPatternCamera implements Camera {
                     : encoder.encodeFrame(picture, out).getData();
             byte[] bytes = new byte[encoded.remaining()];
             encoded.get(bytes);
-            List<AccessUnit> units = new ArrayList<>(assembler.addAll(reader.feed(bytes)));
-            units.addAll(assembler.addAll(reader.flush()));
-            AccessUnit last = assembler.flush();
-            if (last != null) {
-                units.add(last);
-            }
+            // the encoder returns whole pictures: each ends where its bytes end
+            List<AccessUnit> units = new ArrayList<>(framer.feed(bytes));
+            units.addAll(framer.endOfFrame());
             for (AccessUnit unit : units) {
                 listener.onFrame(new EncodedFrame(unit, capture, counter));
             }

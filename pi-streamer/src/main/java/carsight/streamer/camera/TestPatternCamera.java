@@ -2,8 +2,8 @@ package carsight.streamer.camera;
 
 import carsight.protocol.clock.WallClock;
 import carsight.streamer.h264.AccessUnit;
-import carsight.streamer.h264.AccessUnitAssembler;
-import carsight.streamer.h264.AnnexBReader;
+import carsight.streamer.flv.FlvAvc;
+import carsight.streamer.flv.FlvTagReader;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,6 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * timecode) and encoded by an {@code ffmpeg} child process with x264 tuned for zero latency, Constrained Baseline,
  * SPS/PPS repeated before every IDR. A frame's capture time is when it was drawn; x264 with {@code zerolatency}
  * returns exactly one access unit per input frame, in order, so capture times are matched to output by a FIFO.
+ *
+ * <p>ffmpeg writes FLV, not a raw Annex-B stream: each picture is one tag that states its length, flushed as soon as
+ * it is encoded, so a picture is handed on the moment its last byte arrives — however large, however many slices —
+ * instead of when the next picture's start code comes a frame interval later.
  */
 public final class TestPatternCamera implements Camera {
 
@@ -50,7 +54,7 @@ public final class TestPatternCamera implements Camera {
                 "-maxrate", String.valueOf(settings.bitrateBps()), "-bufsize", String.valueOf(settings.bitrateBps() / 2),
                 "-g", String.valueOf(settings.gopFrames()), "-keyint_min", String.valueOf(settings.gopFrames()),
                 "-x264-params", "repeat-headers=1:scenecut=0",
-                "-flush_packets", "1", "-f", "h264", "pipe:1");
+                "-flush_packets", "1", "-f", "flv", "pipe:1");
     }
 
     @Override
@@ -117,15 +121,19 @@ public final class TestPatternCamera implements Camera {
     }
 
     private void read(InputStream fromEncoder, Listener listener) {
-        AnnexBReader reader = new AnnexBReader();
-        AccessUnitAssembler assembler = new AccessUnitAssembler();
+        FlvTagReader reader = new FlvTagReader();
+        FlvAvc avc = new FlvAvc();
         byte[] buffer = new byte[64 * 1024];
         long sequence = 0;
         boolean announced = false;
         try (InputStream in = fromEncoder) {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                for (AccessUnit unit : assembler.addAll(reader.feed(buffer, 0, n))) {
+                for (FlvTagReader.Tag tag : reader.feed(buffer, 0, n)) {
+                    AccessUnit unit = avc.picture(tag);
+                    if (unit == null) {
+                        continue;
+                    }
                     long[] frame = drawn.poll();
                     long capture = frame == null ? WallClock.nowMicros() : frame[0];
                     if (!announced) {
@@ -137,6 +145,9 @@ public final class TestPatternCamera implements Camera {
             }
         } catch (IOException e) {
             // the process ended; reported below
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.ERROR, "camera: test pattern encoder wrote something unexpected: {0}", e.getMessage());
+            process.destroy();
         }
         if (running) {
             String reason = "ffmpeg exited" + exitCode();

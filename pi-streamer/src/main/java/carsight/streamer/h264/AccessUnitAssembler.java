@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Groups NAL units into access units (one coded picture each), following the rules of H.264 §7.4.1.2.3 that matter
  * for the streams we carry: an access unit delimiter, SPS, PPS or SEI after a slice starts a new unit, and so does a
- * slice whose {@code first_mb_in_slice} is 0 after another slice. A unit is emitted when the next one begins, or on
- * {@link #flush()}. Not thread-safe.
+ * slice whose {@code first_mb_in_slice} is 0 after another slice. A unit is complete when the next one begins, or —
+ * without waiting for that — when the writer says its frame ends ({@link #endOfFrame()}). Not thread-safe.
  */
 public final class AccessUnitAssembler {
 
@@ -41,12 +41,34 @@ public final class AccessUnitAssembler {
         return out;
     }
 
-    /** Emits what is pending if it holds a picture. */
-    public AccessUnit flush() {
-        AccessUnit au = pendingHasSlice ? AccessUnit.of(pending) : null;
+    /**
+     * The writer says the frame (or the stream) ends here: returns what is pending if it holds a picture, or null
+     * (parameter sets alone stay pending for the picture they precede).
+     */
+    public AccessUnit endOfFrame() {
+        if (!pendingHasSlice) {
+            return null;
+        }
+        AccessUnit au = AccessUnit.of(pending);
         pending.clear();
         pendingHasSlice = false;
         return au;
+    }
+
+    /**
+     * True when a NAL unit beginning with {@code head} (its first bytes; fewer than two when that is all there is yet)
+     * would start a new picture after what is pending: a picture is pending, and this is an SPS, PPS, SEI, delimiter
+     * or the first slice of another picture. A slice whose second byte is still to come counts as a new picture: the
+     * caller asks only once the pending picture is known to be complete.
+     */
+    public boolean startsNewPicture(byte[] head) {
+        if (!pendingHasSlice) {
+            return false;
+        }
+        if (head.length < 2) {
+            return true;
+        }
+        return startsNewAccessUnit(new NalUnit(head));
     }
 
     private static boolean startsNewAccessUnit(NalUnit nal) {

@@ -24,7 +24,7 @@ class AnnexBFuzzTest {
             fed += bytes.length;
             nals.addAll(reader.feed(bytes));
         }
-        nals.addAll(reader.flush());
+        nals.addAll(reader.endOfFrame());
         long out = 0;
         for (NalUnit nal : nals) {
             out += nal.bytes().length;
@@ -40,6 +40,6 @@ class AnnexBFuzzTest {
             throw new AssertionError(out + " NAL bytes out of " + fed + " fed");
         }
         assembler.addAll(nals);
-        assembler.flush();
+        assembler.endOfFrame();
     }
 }

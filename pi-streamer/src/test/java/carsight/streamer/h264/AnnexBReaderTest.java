@@ -16,20 +16,15 @@ class AnnexBReaderTest {
     static final Path PI_FIXTURE = Path.of("src/test/resources/h264/pi-car-720p30-high.h264");
 
     static List<AccessUnit> split(byte[] stream, Random chunking) {
-        AnnexBReader reader = new AnnexBReader();
-        AccessUnitAssembler assembler = new AccessUnitAssembler();
+        AccessUnitFramer framer = new AccessUnitFramer();
         List<AccessUnit> units = new ArrayList<>();
         int offset = 0;
         while (offset < stream.length) {
             int n = chunking == null ? stream.length : Math.min(stream.length - offset, 1 + chunking.nextInt(5000));
-            units.addAll(assembler.addAll(reader.feed(stream, offset, n)));
+            units.addAll(framer.feed(stream, offset, n));
             offset += n;
         }
-        units.addAll(assembler.addAll(reader.flush()));
-        AccessUnit last = assembler.flush();
-        if (last != null) {
-            units.add(last);
-        }
+        units.addAll(framer.finish());
         return units;
     }
 
@@ -62,7 +57,7 @@ class AnnexBReaderTest {
         byte[] stream = {0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 0, 0, 1, 0x65, 0, 0, 3, 1, 9, 0, 0};
         AnnexBReader reader = new AnnexBReader();
         List<NalUnit> nals = new ArrayList<>(reader.feed(stream));
-        nals.addAll(reader.flush());
+        nals.addAll(reader.endOfFrame());
 
         assertThat(nals).containsExactly(
                 new NalUnit(new byte[]{0x67, 1, 2}),
@@ -74,7 +69,7 @@ class AnnexBReaderTest {
     void bytesBeforeTheFirstStartCodeAreIgnored() {
         AnnexBReader reader = new AnnexBReader();
         List<NalUnit> nals = new ArrayList<>(reader.feed(new byte[]{7, 7, 0, 0, 1, 0x09, (byte) 0xF0}));
-        nals.addAll(reader.flush());
+        nals.addAll(reader.endOfFrame());
         assertThat(nals).containsExactly(new NalUnit(new byte[]{0x09, (byte) 0xF0}));
     }
 }

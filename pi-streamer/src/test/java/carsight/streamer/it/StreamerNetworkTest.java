@@ -81,6 +81,85 @@ class StreamerNetworkTest {
         }
     }
 
+    /** send − capture of each frame the viewer was told about, skipping the first {@code skip} (the replayed GOP). */
+    static List<Long> sendMinusCaptureMicros(JsonNode probe, int skip) {
+        List<Long> out = new java.util.ArrayList<>();
+        JsonNode times = probe.path("frameTimes");
+        for (int i = skip; i < times.size(); i++) {
+            out.add(times.get(i).get(1).asLong() - times.get(i).get(0).asLong());
+        }
+        return out;
+    }
+
+    static long percentile(List<Long> values, double q) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.max(0, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    @Test
+    void eachTestPatternFrameLeavesAsSoonAsItIsEncodedNotWhenTheNextOneBegins() throws Exception {
+        directLink();
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480", "--fps", "10")) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir).result(60);
+
+            List<Long> held = sendMinusCaptureMicros(r, 20);
+            System.out.println("test pattern at 10 fps: drawn → last packet sent p50 " + percentile(held, 0.5) / 1000.0
+                    + " ms, p95 " + percentile(held, 0.95) / 1000.0 + " ms over " + held.size() + " frames");
+            assertThat(held).as("frames announced").hasSizeGreaterThan(20);
+            // a frame held until the next one begins would wait a whole interval: 100 ms at 10 fps
+            assertThat(percentile(held, 0.5)).as("drawn → sent, µs, p50: %s", held).isLessThan(50_000);
+        }
+    }
+
+    /**
+     * A camera program of the test's own in place of rpicam-vid ({@link StandInRpicamVid}): it writes each frame and
+     * then its metadata record, with a sensor timestamp 25 ms before the write, as the Pi's camera stack would.
+     */
+    @Test
+    void aPiCamerasFramesLeaveAtTheirRecordAndCarryTheSensorsTimes() throws Exception {
+        directLink();
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path standInLog = dir.resolve("stand-in.log");
+        Path program = bin.resolve("rpicam-vid");
+        Files.writeString(program, "#!/bin/sh\nexport CARSIGHT_SENSOR_DELAY_MS=25 CARSIGHT_STANDIN_LOG='" + standInLog
+                + "' CARSIGHT_STANDIN_CLIP='" + Path.of("src/test/resources/h264/pi-car-720p30-high.h264").toAbsolutePath()
+                + "'\nexec " + String.join(" ", NetNamespaces.java(StandInRpicamVid.class.getName()).stream()
+                .map(a -> "'" + a + "'").toList()) + " \"$@\"\n");
+        Files.setPosixFilePermissions(program, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir, bin,
+                "--camera", "rpicam", "--size", "1280x720", "--fps", "10")) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir).result(60);
+
+            assertThat(streamer.log()).contains("frame ends and sensor times from --metadata")
+                    .doesNotContain("closed before its last bytes");
+            java.util.TreeSet<Long> sensorTimes = new java.util.TreeSet<>();
+            for (String line : Files.readAllLines(standInLog)) {
+                sensorTimes.add(Long.parseLong(line.split(" ")[2]));
+            }
+            JsonNode times = r.path("frameTimes");
+            assertThat(times.size()).as("%s", r).isGreaterThan(30);
+            long worst = 0;
+            for (int i = 20; i < times.size(); i++) { // past the replayed GOP
+                long capture = times.get(i).get(0).asLong();
+                Long below = sensorTimes.floor(capture);
+                Long above = sensorTimes.ceiling(capture);
+                long nearest = Math.min(below == null ? Long.MAX_VALUE : capture - below,
+                        above == null ? Long.MAX_VALUE : above - capture);
+                worst = Math.max(worst, nearest);
+            }
+            List<Long> held = sendMinusCaptureMicros(r, 20);
+            System.out.println("stand-in Pi camera at 10 fps (sensor 25 ms before the write): sensor → last packet sent"
+                    + " p50 " + percentile(held, 0.5) / 1000.0 + " ms, p95 " + percentile(held, 0.95) / 1000.0
+                    + " ms; capture times within " + worst + " µs of the stand-in's sensor times");
+            assertThat(worst).as("each frame's capture time is its sensor time (µs apart at most)").isLessThan(2_000);
+            assertThat(percentile(held, 0.5)).as("sensor → sent includes the 25 ms before the write, µs")
+                    .isGreaterThanOrEqualTo(24_000);
+            // waiting for the next frame's start would add a whole interval, 100 ms, to the 25 ms
+            assertThat(percentile(held, 0.5)).as("sensor → sent, µs, p50: %s", held).isLessThan(75_000);
+        }
+    }
+
     @Test
     void thePiHardwareEncodersHighProfileRecordingReachesLibwebrtc() throws Exception {
         directLink();

@@ -1,8 +1,7 @@
 package carsight.streamer.rtp;
 
 import carsight.streamer.h264.AccessUnit;
-import carsight.streamer.h264.AnnexBReader;
-import carsight.streamer.h264.AccessUnitAssembler;
+import carsight.streamer.h264.AccessUnitFramer;
 import carsight.streamer.h264.NalUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,11 +88,9 @@ class H264PacketizerTest {
     @Test
     void everyPictureOfThePiRecordingRoundTripsWithin1200BytePackets() throws Exception {
         byte[] stream = Files.readAllBytes(Path.of("src/test/resources/h264/pi-car-720p30-high.h264"));
-        AnnexBReader reader = new AnnexBReader();
-        AccessUnitAssembler assembler = new AccessUnitAssembler();
-        List<AccessUnit> units = new ArrayList<>(assembler.addAll(reader.feed(stream)));
-        units.addAll(assembler.addAll(reader.flush()));
-        units.add(assembler.flush());
+        AccessUnitFramer framer = new AccessUnitFramer();
+        List<AccessUnit> units = new ArrayList<>(framer.feed(stream));
+        units.addAll(framer.finish());
         int maxPayload = RtpSizes.maxPayload(12);
         H264Packetizer packetizer = new H264Packetizer(maxPayload);
         for (AccessUnit unit : units) {
