@@ -55,7 +55,7 @@ public final class SendPath {
         this.negotiated = negotiated;
         this.out = wire;
         this.ssrc = ssrc;
-        this.packetizer = new H264Packetizer(RtpSizes.maxPayload(RtpPacket.extensionBlockSize(sampleExtensions(0, 0))));
+        this.packetizer = new H264Packetizer(RtpSizes.maxPayload(RtpPacket.extensionBlockSize(sampleExtensions(true, 0, 0))));
     }
 
     public long ssrc() {
@@ -77,9 +77,7 @@ public final class SendPath {
         long sendMicros = WallClock.nowMicros();
         for (int i = 0; i < payloads.size(); i++) {
             boolean last = i == payloads.size() - 1;
-            List<RtpPacket.HeaderExtension> extensions = i == 0
-                    ? sampleExtensions(frame.captureTimeMicros(), sendMicros)
-                    : List.of();
+            List<RtpPacket.HeaderExtension> extensions = sampleExtensions(i == 0, frame.captureTimeMicros(), sendMicros);
             int seq = sequence;
             sequence = (sequence + 1) & 0xFFFF;
             byte[] plain = new RtpPacket(negotiated.payloadType(), last, seq, rtpTimestamp, ssrc, extensions,
@@ -97,10 +95,13 @@ public final class SendPath {
     }
 
     /**
-     * Extensions on the first packet of each frame: playout-delay (ask the receiver to render at once), send and
-     * capture times. Sizes are fixed, so the packetizer's payload limit holds for every frame.
+     * Header extensions of a frame's packets: playout-delay (ask the receiver to render at once) and abs-send-time on
+     * every packet, the capture time on the first. abs-send-time on every packet matters: with it only on a frame's
+     * first packet, Chromium's jitter buffer held our frames 6–8 ms on average in the latency lab, against 2–3 ms
+     * with it on each (and about 1.3 ms for the same frames relayed by Janus). Sizes are fixed, so the packetizer's
+     * payload limit holds for every packet.
      */
-    private List<RtpPacket.HeaderExtension> sampleExtensions(long captureMicros, long sendMicros) {
+    private List<RtpPacket.HeaderExtension> sampleExtensions(boolean first, long captureMicros, long sendMicros) {
         List<RtpPacket.HeaderExtension> out = new ArrayList<>(3);
         if (negotiated != null && negotiated.playoutDelayId() > 0) {
             out.add(HeaderExtensions.playoutDelay(negotiated.playoutDelayId(), context.settings().playoutDelayMinMillis(),
@@ -109,7 +110,7 @@ public final class SendPath {
         if (negotiated != null && negotiated.absSendTimeId() > 0) {
             out.add(HeaderExtensions.absSendTime(negotiated.absSendTimeId(), sendMicros));
         }
-        if (negotiated != null && negotiated.absCaptureTimeId() > 0) {
+        if (first && negotiated != null && negotiated.absCaptureTimeId() > 0) {
             out.add(HeaderExtensions.absCaptureTime(negotiated.absCaptureTimeId(), captureMicros));
         }
         return out;
