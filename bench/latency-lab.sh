@@ -132,12 +132,16 @@ measure() {
   snapshot "${processes[@]}" > "$work/$name.t1"
 }
 
-configs=("640x480 30 1500000" "640x480 90 2500000" "1280x720 30 4000000")
+# LAB_CONFIGS (e.g. "640x480 10 1000000;640x480 30 1500000") and LAB_PHASES (any of consoles browsers cost) narrow a
+# run down, for a look at one thing
+IFS=';' read -r -a configs <<< "${LAB_CONFIGS:-640x480 10 1000000;640x480 30 1500000;640x480 90 2500000;1280x720 30 4000000}"
+phases=${LAB_PHASES:-consoles browsers cost}
 for config in "${configs[@]}"; do
   read -r size fps bitrate <<<"$config"
   tag="${size}@${fps}"
   camera=(--camera test-pattern --size "$size" --fps "$fps" --bitrate "$bitrate")
 
+  if [[ " $phases " == *" consoles "* ]]; then
   echo "measuring $tag: consoles and Chromium for $seconds s..." >&2
   start_streamer "consoles-$tag" "${camera[@]}"
   console "$work/console-$tag.json" &
@@ -149,7 +153,9 @@ for config in "${configs[@]}"; do
   measure "consoles-$tag" streamer="$spid" x264="$xpid" console="java:report $work/console-$tag.json" &
   wait "${receivers[@]}" $! || true
   stop "$spid"
+  fi
 
+  if [[ " $phases " == *" browsers "* ]]; then
   echo "measuring $tag: Chromium over WHEP, through Janus and on the page for $seconds s..." >&2
   start_janus "$tag"
   start_streamer "browsers-$tag" "${camera[@]}" --rtp-forward 127.0.0.1:5004
@@ -162,8 +168,10 @@ for config in "${configs[@]}"; do
   measure "browsers-$tag" streamer="$spid" x264="$xpid" janus="$jpid" &
   wait "${receivers[@]}" $! || true
   stop "$spid" "$jpid"
+  fi
 done
 
+if [[ " $phases " == *" cost "* ]]; then
 # the cost of sending, with the file camera: no encoder in the streamer's process, so its CPU is the sending itself
 for viewers in 1 4; do
   echo "file camera: $viewers webrtc-java receiver(s) for $seconds s..." >&2
@@ -188,10 +196,13 @@ receivers+=($!)
 measure file-janus streamer="$spid" janus="$jpid" &
 wait "${receivers[@]}" $! || true
 stop "$spid" "$jpid"
+fi
 
-python3 - "$work" "$out" "$seconds" "$(getconf CLK_TCK)" <<'PY'
+python3 - "$work" "$out" "$seconds" "$(getconf CLK_TCK)" "$(IFS=';'; echo "${configs[*]}")" "$phases" <<'PY'
 import datetime, json, sys
 work, out, seconds, hz = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+tags = [c.split()[0] + "@" + c.split()[1] for c in sys.argv[5].split(";")]
+phases = sys.argv[6].split()
 
 def load(name, part=None):
     try:
@@ -222,7 +233,7 @@ def usage(name):
     return result
 
 rows = []
-for tag in ("640x480@30", "640x480@90", "1280x720@30"):
+for tag in tags:
     consoles, browsers = usage(f"consoles-{tag}"), usage(f"browsers-{tag}")
     rows.append({"config": tag, "console": load(f"console-{tag}"), "consoleNoPlayoutDelay": load(f"nodelay-{tag}"),
                  "chromium": load(f"chromium-{tag}", "stats"),
@@ -310,9 +321,31 @@ table(["run", "Mbit/s out", "streamer CPU", "per Mbit/s", "RSS MB", "Janus CPU",
         f(c.get("janusPeakRssMb"))] for c in costs])
 print(f"(1 Chromium + Janus: the streamer sends to one Chromium and the plain RTP copy to Janus, Janus to one Chromium; "
       f"frames decoded {f(costs[2]['chromiumWhepFramesDecoded'])} and {f(costs[2]['chromiumJanusFramesDecoded'])})")
+missing = []
+def need(value, what):
+    if value is None:
+        missing.append(what)
+for r in rows:
+    c = r["config"]
+    if "consoles" in phases:
+        need(g(r, "console", "truthLatencyMs", "p50"), f"{c} console (consoles phase)")
+        need(g(r, "consoleNoPlayoutDelay", "truthLatencyMs", "p50"), f"{c} console without playout-delay")
+        need(g(r, "chromium", "truthLatencyP50Ms"), f"{c} Chromium (consoles phase)")
+    if "browsers" in phases:
+        for key, what in (("chromiumWhep", "Chromium over WHEP"), ("chromiumJanus", "Chromium through Janus"),
+                          ("chromiumPage", "Chromium on the page")):
+            need(g(r, "browsers", key, "truthLatencyP50Ms"), f"{c} {what} (browsers phase)")
+if "cost" in phases:
+    for cost in costs:
+        need(cost["mbpsOut"], f"file camera, {cost['run']}: bytes sent")
+        need(cost["streamerCpuSecondsPerMinute"], f"file camera, {cost['run']}: streamer CPU")
 result = {"command": f"sudo bash bench/latency-lab.sh {seconds}",
           "date": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z",
           "secondsPerConfig": seconds, "rows": rows, "fileCamera": costs}
+json.dump(result, open(f"{work}/latency-lab.json", "w"), indent=2)
+if missing:
+    print(f"bench: no figure from: {'; '.join(missing)} — see the logs in {work}", file=sys.stderr)
+    sys.exit(1)
 json.dump(result, open(f"{out}/latency-lab.json", "w"), indent=2)
 print(f"(JSON: {out}/latency-lab.json; raw logs: {work})")
 PY

@@ -21,21 +21,34 @@ bench_cleanup() {
   done
 }
 
-# bench_streamer_classpath WORK: builds pi-streamer and prints the class path with its test classes (the probes)
-bench_streamer_classpath() {
+# bench_fail MESSAGE [LOG]: says what went wrong (with the end of LOG) and stops the script
+bench_fail() {
+  echo "bench: $1" >&2
+  if [ -n "${2:-}" ] && [ -f "$2" ]; then tail -40 "$2" >&2; fi
+  exit 1
+}
+
+# bench_build WORK MODULE: builds and installs every module as the test command does (Maven fetches what the local
+# repository lacks), then writes MODULE's test class path to WORK/cp.txt; stops the script when either fails
+bench_build() {
   echo "building..." >&2
-  mvn -B -q -o -DskipTests package -pl pi-streamer -am >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl pi-streamer -am >&2
-  mvn -B -q -o -pl pi-streamer -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-      -Dmdep.outputFile="$1/cp.txt" >/dev/null
+  mvn -B -q -ntp -DskipTests install > "$1/build.log" 2>&1 \
+      || bench_fail "the build failed (mvn -B -ntp -DskipTests install; log $1/build.log):" "$1/build.log"
+  mvn -B -q -ntp -pl "$2" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$1/cp.txt" \
+      >> "$1/build.log" 2>&1 || bench_fail "cannot get $2's class path (log $1/build.log):" "$1/build.log"
+  [ -s "$1/cp.txt" ] || bench_fail "$2's class path came out empty (log $1/build.log)" "$1/build.log"
+}
+
+# bench_streamer_classpath WORK: builds and prints the streamer's class path with its test classes (the probes)
+bench_streamer_classpath() {
+  bench_build "$1" pi-streamer
   echo "pi-streamer/target/test-classes:pi-streamer/target/classes:shared-protocol/target/classes:$(cat "$1/cp.txt")"
 }
 
-# bench_console_classpath WORK: installs every module and prints the console's class path with its test classes
-# (the console, and through the streamer's test jar the Chromium and webrtc-java probes)
+# bench_console_classpath WORK: builds and prints the console's class path with its test classes (the console, and
+# through the streamer's test jar the Chromium and webrtc-java probes)
 bench_console_classpath() {
-  echo "building..." >&2
-  mvn -B -q -o -DskipTests install >/dev/null 2>&1 || mvn -B -q -DskipTests install >&2
-  mvn -B -q -o -pl console-app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$1/cp.txt" >/dev/null
+  bench_build "$1" console-app
   echo "console-app/target/test-classes:console-app/target/classes:$(cat "$1/cp.txt")"
 }
 
