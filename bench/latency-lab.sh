@@ -42,16 +42,16 @@ span=$((seconds - 10)) # CPU and bytes are counted from 5 s after the receivers 
 start_streamer() {
   local tag=$1
   shift
-  ip netns exec cslab-s java -jar pi-streamer/target/carsight-streamer.jar "$@" --listen 198.51.100.1:8080 \
+  ip netns exec cslab-s java -jar pi-streamer/target/carsight-streamer.jar --listen 198.51.100.1:8080 "$@" \
       --token "$token" --state-dir "$work/state" > "$work/streamer-$tag.log" 2>&1 &
   bench_wait_listening "$work/streamer-$tag.log"
   spid=$(java_pid "$token --state-dir")
   xpid=$(pgrep -P "$spid" ffmpeg | head -1 || true)
 }
 
-# start_janus TAG: Janus beside the streamer, taking its --rtp-forward; sets jpid
+# start_janus TAG [CONFIG_DIR]: Janus beside the streamer, taking its --rtp-forward; sets jpid
 start_janus() {
-  ip netns exec cslab-s janus -F "$work/janus" -o > "$work/janus-$1.log" 2>&1 &
+  ip netns exec cslab-s janus -F "${2:-$work/janus}" -o > "$work/janus-$1.log" 2>&1 &
   jpid=$!
   for _ in $(seq 1 100); do
     grep -q "HTTP webserver started" "$work/janus-$1.log" && return 0
@@ -132,10 +132,10 @@ measure() {
   snapshot "${processes[@]}" > "$work/$name.t1"
 }
 
-# LAB_CONFIGS (e.g. "640x480 10 1000000;640x480 30 1500000") and LAB_PHASES (any of consoles browsers cost) narrow a
+# LAB_CONFIGS (e.g. "640x480 10 1000000;640x480 30 1500000") and LAB_PHASES (any of consoles browsers cost narrow) narrow a
 # run down, for a look at one thing
 IFS=';' read -r -a configs <<< "${LAB_CONFIGS:-640x480 10 1000000;640x480 30 1500000;640x480 90 2500000;1280x720 30 4000000}"
-phases=${LAB_PHASES:-consoles browsers cost}
+phases=${LAB_PHASES:-consoles browsers cost narrow}
 for config in "${configs[@]}"; do
   read -r size fps bitrate <<<"$config"
   tag="${size}@${fps}"
@@ -196,6 +196,56 @@ receivers+=($!)
 measure file-janus streamer="$spid" janus="$jpid" &
 wait "${receivers[@]}" $! || true
 stop "$spid" "$jpid"
+fi
+
+if [[ " $phases " == *" narrow "* ]]; then
+# Narrow links: each receiver behind a link of its own from the streamer's namespace, shaped on the streamer's end
+# with a token bucket (tc tbf, a second of queue): the console (198.51.100.0/24, the link made above), Chromium over
+# WHEP (203.0.113.0/24) and Chromium through Janus (192.0.2.0/24; Janus passes the streamer's RTP through and adapts
+# nothing itself). The streamer sends the 640x480@30 test pattern at 1.5 Mbit/s; per link, p50/p95 and frames shown.
+ip netns add cslab-w; ip netns add cslab-j
+BENCH_NAMESPACES="$BENCH_NAMESPACES cslab-w cslab-j"
+ip link add cslabwa type veth peer name cslabwb
+ip link add cslabja type veth peer name cslabjb
+ip link set cslabwa netns cslab-s; ip link set cslabwb netns cslab-w
+ip link set cslabja netns cslab-s; ip link set cslabjb netns cslab-j
+ip -n cslab-s addr add 203.0.113.1/24 dev cslabwa; ip -n cslab-w addr add 203.0.113.2/24 dev cslabwb
+ip -n cslab-s addr add 192.0.2.1/24 dev cslabja; ip -n cslab-j addr add 192.0.2.2/24 dev cslabjb
+for l in "cslab-s cslabwa" "cslab-s cslabja" "cslab-w cslabwb" "cslab-j cslabjb" "cslab-w lo" "cslab-j lo"; do
+  read -r ns dev <<<"$l"; ip -n "$ns" link set "$dev" up
+done
+bench_janus_config "$work/janus-narrow" 192.0.2.1 5004
+# shape KBIT: every link from the streamer's namespace carries at most KBIT kbit/s
+shape() {
+  local dev
+  for dev in cslaba cslabwa cslabja; do
+    ip netns exec cslab-s tc qdisc replace dev "$dev" root tbf rate "${1}kbit" burst 16kb latency 1000ms
+  done
+}
+for link in 3000 1200 1000 600 3000-800; do
+  echo "narrow link $link kbit/s: console, Chromium over WHEP and Chromium through Janus for $seconds s..." >&2
+  shape "${link%-*}"
+  start_janus "narrow-$link" "$work/janus-narrow"
+  start_streamer "narrow-$link" --listen 0.0.0.0:8080 --camera test-pattern --size 640x480 --fps 30 --bitrate 1500000 \
+      --rtp-forward 127.0.0.1:5004
+  console "$work/narrow-$link-console.json" &
+  receivers=($!)
+  ip netns exec cslab-w java -cp "$cp" carsight.streamer.it.ChromiumWhepProbe http://203.0.113.1:8080 "$token" \
+      "$((seconds - 3))" "$work/narrow-$link-whep.json" > "$work/narrow-$link-whep.log" 2>&1 &
+  receivers+=($!)
+  ip netns exec cslab-j java -cp "$cp" carsight.streamer.it.ChromiumJanusProbe http://192.0.2.1:8088 1 \
+      "$((seconds - 3))" "$work/narrow-$link-janus.json" > "$work/narrow-$link-janus.log" 2>&1 &
+  receivers+=($!)
+  if [[ $link == *-* ]]; then
+    sleep $((seconds / 2))
+    shape "${link#*-}"
+    echo "  link now ${link#*-} kbit/s" >&2
+  fi
+  wait "${receivers[@]}" || true
+  grep -E "camera: bitrate|link too narrow" "$work/streamer-narrow-$link.log" | tail -1 > "$work/narrow-$link-camera.txt" || true
+  stop "$spid" "$jpid"
+done
+shape 100000
 fi
 
 python3 - "$work" "$out" "$seconds" "$(getconf CLK_TCK)" "$(IFS=';'; echo "${configs[*]}")" "$phases" <<'PY'
@@ -321,6 +371,34 @@ table(["run", "Mbit/s out", "streamer CPU", "per Mbit/s", "RSS MB", "Janus CPU",
         f(c.get("janusPeakRssMb"))] for c in costs])
 print(f"(1 Chromium + Janus: the streamer sends to one Chromium and the plain RTP copy to Janus, Janus to one Chromium; "
       f"frames decoded {f(costs[2]['chromiumWhepFramesDecoded'])} and {f(costs[2]['chromiumJanusFramesDecoded'])})")
+narrow = []
+if "narrow" in phases:
+    import os, re
+    def per_second(count, span):
+        return round(count / span, 1) if count is not None and span else None
+    for link in ("3000", "1200", "1000", "600", "3000-800"):
+        c, w, j = load(f"narrow-{link}-console"), load(f"narrow-{link}-whep", "stats"), load(f"narrow-{link}-janus", "stats")
+        camera = ""
+        if os.path.exists(f"{work}/narrow-{link}-camera.txt"):
+            camera = open(f"{work}/narrow-{link}-camera.txt").read().strip()
+        m = re.search(r"bitrate [0-9,]+ → ([0-9,]+) kb/s", camera)
+        narrow.append({"link": link.replace("-", " → ") + " kbit/s",
+                       "console": {"p50": g(c, "truthLatencyMs", "p50"), "p95": g(c, "truthLatencyMs", "p95"),
+                                   "framesPerSecond": per_second(c.get("framesRendered"), c.get("durationS"))},
+                       "chromium": {"p50": w.get("truthLatencyP50Ms"), "p95": w.get("truthLatencyP95Ms"),
+                                    "framesPerSecond": per_second(w.get("framesDecoded"), seconds - 3)},
+                       "janus": {"p50": j.get("truthLatencyP50Ms"), "p95": j.get("truthLatencyP95Ms"),
+                                 "framesPerSecond": per_second(j.get("framesDecoded"), seconds - 3)},
+                       "cameraKbpsAtEnd": int(m.group(1).replace(",", "")) if m else 1500,
+                       "lastCameraLine": camera})
+    print()
+    print("narrow links: each receiver behind its own link of this rate; 640x480@30 test pattern at 1.5 Mbit/s; "
+          "true latency p50/p95 ms, frames shown per second")
+    table(["link", "console p50/p95", "fps", "Chromium p50/p95", "fps", "via Janus p50/p95", "fps", "camera kb/s at end"],
+          [[n["link"], pair(n["console"], "p50", "p95"), f(n["console"]["framesPerSecond"]),
+            pair(n["chromium"], "p50", "p95"), f(n["chromium"]["framesPerSecond"]),
+            pair(n["janus"], "p50", "p95"), f(n["janus"]["framesPerSecond"]), str(n["cameraKbpsAtEnd"])] for n in narrow])
+
 missing = []
 def need(value, what):
     if value is None:
@@ -335,13 +413,16 @@ for r in rows:
         for key, what in (("chromiumWhep", "Chromium over WHEP"), ("chromiumJanus", "Chromium through Janus"),
                           ("chromiumPage", "Chromium on the page")):
             need(g(r, "browsers", key, "truthLatencyP50Ms"), f"{c} {what} (browsers phase)")
+for n in narrow:
+    for who in ("console", "chromium", "janus"):
+        need(n[who]["p50"], f"narrow link {n['link']}: {who}")
 if "cost" in phases:
     for cost in costs:
         need(cost["mbpsOut"], f"file camera, {cost['run']}: bytes sent")
         need(cost["streamerCpuSecondsPerMinute"], f"file camera, {cost['run']}: streamer CPU")
 result = {"command": f"sudo bash bench/latency-lab.sh {seconds}",
           "date": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z",
-          "secondsPerConfig": seconds, "rows": rows, "fileCamera": costs}
+          "secondsPerConfig": seconds, "rows": rows, "fileCamera": costs, "narrowLinks": narrow}
 json.dump(result, open(f"{work}/latency-lab.json", "w"), indent=2)
 if missing:
     print(f"bench: no figure from: {'; '.join(missing)} — see the logs in {work}", file=sys.stderr)

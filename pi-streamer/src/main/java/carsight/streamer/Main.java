@@ -66,7 +66,7 @@ public final class Main {
         }
         Camera camera = CameraFactory.create(options.camera(), options.cameraSettings());
         Streamer streamer = new Streamer(camera, options.cameraSettings(),
-                new StreamerSettings(options.maxViewers(), 60, options.playoutDelayMinMillis(), options.playoutDelayMaxMillis(),
+                new StreamerSettings(options.maxViewers(), options.latencyBudgetMillis(), options.playoutDelayMinMillis(), options.playoutDelayMaxMillis(),
                         options.allowedOrigins(), tls == null ? null : tls.sslContext()),
                 new IceConfig(options.iceServers(), 0, 0, options.turnSecret(), options.turnTtlSeconds()), options.listenHost(), options.listenPort(), tokens);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

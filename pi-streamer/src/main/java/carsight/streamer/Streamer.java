@@ -32,6 +32,9 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Set;
+import carsight.streamer.congestion.CameraBitrate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +66,10 @@ public final class Streamer implements StreamerApi, AutoCloseable {
     private final CountDownLatch firstKeyframe = new CountDownLatch(1);
     private final byte[] page;
     private volatile RtpForwarder rtpForward;
+    private final CameraBitrate bitrate;
+    private final java.util.concurrent.ScheduledExecutorService pathControl;
+    private volatile boolean cameraAdapts = true;
+    private long ticks;
 
     public Streamer(Camera camera, CameraSettings cameraSettings, StreamerSettings settings, IceConfig ice,
                     String listenHost, int listenPort, TokenCheck tokens) {
@@ -82,6 +89,14 @@ public final class Streamer implements StreamerApi, AutoCloseable {
                 });
         this.http = new StreamerHttpServer(listenHost, listenPort, this, tokens, settings.allowedOrigins(), settings.tls());
         this.page = loadPage();
+        this.bitrate = new CameraBitrate(cameraSettings.bitrateBps(), Math.max(100_000, cameraSettings.bitrateBps() / 10),
+                2.0 * settings.latencyBudgetMillis());
+        metrics.cameraBitrate(cameraSettings.bitrateBps(), -1);
+        this.pathControl = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "path-control");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Starts the camera and the server; waits up to {@code waitMillis} for the first keyframe to learn the stream. */
@@ -111,11 +126,59 @@ public final class Streamer implements StreamerApi, AutoCloseable {
             }
         });
         http.start();
+        pathControl.scheduleWithFixedDelay(this::controlPaths, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         if (!firstKeyframe.await(waitMillis, TimeUnit.MILLISECONDS)) {
             LOG.log(System.Logger.Level.WARNING, "camera: no picture after {0} ms; serving anyway ({1})", waitMillis,
                     fanout.cameraDetail());
         }
         warmup.join(5_000);
+    }
+
+    static final long TICK_MILLIS = 500;
+
+    /**
+     * Twice a second: fits the camera's bitrate to the viewers' paths ({@link CameraBitrate}), and once a second
+     * tells each viewer how its path keeps up.
+     */
+    private void controlPaths() {
+        try {
+            long now = System.nanoTime();
+            List<CameraBitrate.ViewerPath> paths = new ArrayList<>();
+            for (ViewerSession session : sessions.all()) {
+                paths.add(session.path(now));
+            }
+            if (cameraAdapts) {
+                CameraBitrate.Change change = bitrate.tick(paths, now);
+                if (change != null) {
+                    if (camera.changeBitrate((int) change.toBps())) {
+                        metrics.bitrateChanged();
+                        LOG.log(System.Logger.Level.INFO, "camera: bitrate {0} → {1} kb/s: {2}", change.fromBps() / 1000,
+                                change.toBps() / 1000, change.reason());
+                        // the stream's description names the camera's bitrate: viewers show the new one
+                        SignalMessage.StreamInfo described = stream.updateAndGet(st -> new SignalMessage.StreamInfo(st.codec(),
+                                st.width(), st.height(), st.fps(), st.profileLevelId(), st.clockRate(),
+                                st.rtpTimestampBase(), st.captureTimeBaseMicros(), camera.describe()));
+                        for (SignalChannel channel : channels) {
+                            channel.describeStream(described);
+                        }
+                    } else {
+                        cameraAdapts = false;
+                        LOG.log(System.Logger.Level.INFO, "camera: {0} cannot change its bitrate ({1}); viewers whose "
+                                + "path is narrower than the stream skip frames instead", camera.describe(), change.reason());
+                    }
+                }
+            }
+            long cameraBps = cameraAdapts ? bitrate.currentBps() : cameraSettings.bitrateBps();
+            metrics.cameraBitrate(cameraBps, CameraBitrate.served(paths)
+                    .map(p -> p.estimateBps().getAsLong()).orElse(-1L));
+            if (++ticks % 2 == 0) {
+                for (SignalChannel channel : channels) {
+                    channel.reportPath(cameraBps);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "path control: {0}", e.toString());
+        }
     }
 
     /**
@@ -275,6 +338,7 @@ public final class Streamer implements StreamerApi, AutoCloseable {
         for (SignalChannel channel : channels) {
             channel.bye("streamer shutting down");
         }
+        pathControl.shutdownNow();
         sessions.closeAll("streamer shutting down");
         if (rtpForward != null) {
             rtpForward.close();

@@ -13,6 +13,14 @@ public interface Camera extends AutoCloseable {
     /** Asks the encoder for an IDR as soon as it can; returns false if this source cannot (then callers resend the cached GOP). */
     boolean requestKeyframe();
 
+    /**
+     * Aims the encoder at a new bitrate (b/s), from its next keyframe on; false when this source cannot (a recording,
+     * the pure-Java encoder). A camera that must restart its encoder for it does so at once: a short freeze.
+     */
+    default boolean changeBitrate(int bitsPerSecond) {
+        return false;
+    }
+
     /** Short human description for logs and /healthz, e.g. "rpicam-vid 640x480@30" or "file pi-car.h264". */
     String describe();
 

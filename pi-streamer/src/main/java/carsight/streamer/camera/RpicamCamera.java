@@ -46,12 +46,16 @@ public final class RpicamCamera implements Camera {
     private volatile String lastError = "";
     private volatile int restarts;
     private volatile boolean useMetadata = true;
+    private volatile int bitrateBps;
+    /** The program was stopped to start again at once at another bitrate: not a failure. */
+    private volatile boolean restartingForBitrate;
     private Path fifoDir;
 
     /** @param program path or name of rpicam-vid / libcamera-vid (tests pass a program of their own) */
     public RpicamCamera(String program, CameraSettings settings) {
         this.program = program;
         this.settings = settings;
+        this.bitrateBps = settings.bitrateBps();
     }
 
     /** The program's command line: video to {@code videoOut}, metadata records to {@code metadataOut} (or none). */
@@ -60,7 +64,7 @@ public final class RpicamCamera implements Camera {
                 "--profile", "baseline", "--intra", String.valueOf(settings.gopFrames()),
                 "--width", String.valueOf(settings.width()), "--height", String.valueOf(settings.height()),
                 "--framerate", String.format(Locale.ROOT, "%s", settings.fps()),
-                "--bitrate", String.valueOf(settings.bitrateBps())));
+                "--bitrate", String.valueOf(bitrateBps)));
         if (metadataOut != null) {
             c.addAll(List.of("--metadata", metadataOut.toString(), "--metadata-format", "txt"));
         }
@@ -97,7 +101,7 @@ public final class RpicamCamera implements Camera {
                 Process p = new ProcessBuilder(command(video.toString(), metadata))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 process = p;
-                LOG.log(System.Logger.Level.INFO, "camera: started {0} {1} (pid {2}){3}", program, settings.describe(),
+                LOG.log(System.Logger.Level.INFO, "camera: started {0} {1} (pid {2}){3}", program, current().describe(),
                         String.valueOf(p.pid()), metadata == null ? "" : ", frame ends and sensor times from --metadata");
                 Thread log = new Thread(() -> logErrors(p.getErrorStream()), "camera-rpicam-log");
                 log.setDaemon(true);
@@ -109,6 +113,10 @@ public final class RpicamCamera implements Camera {
                 log.join(1000);
                 if (!running) {
                     break;
+                }
+                if (restartingForBitrate) {
+                    restartingForBitrate = false;
+                    continue; // at once, at the new bitrate
                 }
                 if (metadata != null && !run.frames.metadataSeen() && run.pictures == 0
                         && lastError.toLowerCase(Locale.ROOT).contains("metadata")) {
@@ -401,9 +409,29 @@ public final class RpicamCamera implements Camera {
         return false;
     }
 
+    /** rpicam-vid cannot change its bitrate while running: it is restarted at once with the new one. */
+    @Override
+    public boolean changeBitrate(int bitsPerSecond) {
+        Process p = process;
+        if (!running || p == null) {
+            return false;
+        }
+        if (bitsPerSecond != bitrateBps) {
+            bitrateBps = bitsPerSecond;
+            restartingForBitrate = true;
+            LOG.log(System.Logger.Level.INFO, "camera: restarting {0} at {1} kb/s", program, bitsPerSecond / 1000);
+            p.destroy();
+        }
+        return true;
+    }
+
+    private CameraSettings current() {
+        return new CameraSettings(settings.width(), settings.height(), settings.fps(), bitrateBps, settings.gopFrames());
+    }
+
     @Override
     public String describe() {
-        return program + " " + settings.describe();
+        return program + " " + current().describe();
     }
 
     @Override

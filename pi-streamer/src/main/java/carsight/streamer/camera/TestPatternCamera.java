@@ -1,9 +1,9 @@
 package carsight.streamer.camera;
 
 import carsight.protocol.clock.WallClock;
-import carsight.streamer.h264.AccessUnit;
 import carsight.streamer.flv.FlvAvc;
 import carsight.streamer.flv.FlvTagReader;
+import carsight.streamer.h264.AccessUnit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,10 +13,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,6 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>ffmpeg writes FLV, not a raw Annex-B stream: each picture is one tag that states its length, flushed as soon as
  * it is encoded, so a picture is handed on the moment its last byte arrives — however large, however many slices —
  * instead of when the next picture's start code comes a frame interval later.
+ *
+ * <p>A new bitrate ({@link #changeBitrate}) starts a second encoder; the drawing moves to it at the next frame and
+ * the first one finishes the frames it has, so the pictures go on without a gap: the new encoder's first picture is
+ * a keyframe. Its buffer (VBV) holds about three frames, so a keyframe stays a few frames' worth of bytes — what a
+ * narrow path can carry within the latency budget.
  */
 public final class TestPatternCamera implements Camera {
 
@@ -35,23 +40,31 @@ public final class TestPatternCamera implements Camera {
 
     private final CameraSettings settings;
     private final String ffmpeg;
-    private final BlockingQueue<long[]> drawn = new ArrayBlockingQueue<>(256);
+    private final Object delivery = new Object();
     private volatile boolean running;
-    private Process process;
-    private final List<Thread> threads = new ArrayList<>();
+    private volatile Encoder current;
+    /** The encoder being replaced, until the drawing has moved on (stopped with the camera if it never has). */
+    private volatile Encoder previous;
+    private volatile int bitrateBps;
+    private Listener listener;
+    private Thread drawThread;
+    private long sequence;
+    private boolean announced;
 
     public TestPatternCamera(CameraSettings settings, String ffmpegPath) {
         this.settings = settings;
         this.ffmpeg = ffmpegPath;
+        this.bitrateBps = settings.bitrateBps();
     }
 
-    List<String> command() {
+    List<String> command(int bitrate) {
+        long vbv = Math.max(20_000, (long) (bitrate * 3 / settings.fps()));
         return List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin",
                 "-f", "rawvideo", "-pix_fmt", "bgr0", "-s", settings.width() + "x" + settings.height(),
                 "-framerate", String.valueOf(settings.fps()), "-i", "pipe:0",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
-                "-pix_fmt", "yuv420p", "-b:v", String.valueOf(settings.bitrateBps()),
-                "-maxrate", String.valueOf(settings.bitrateBps()), "-bufsize", String.valueOf(settings.bitrateBps() / 2),
+                "-pix_fmt", "yuv420p", "-b:v", String.valueOf(bitrate),
+                "-maxrate", String.valueOf(bitrate), "-bufsize", String.valueOf(vbv),
                 "-g", String.valueOf(settings.gopFrames()), "-keyint_min", String.valueOf(settings.gopFrames()),
                 "-x264-params", "repeat-headers=1:scenecut=0",
                 "-flush_packets", "1", "-f", "flv", "pipe:1");
@@ -62,8 +75,9 @@ public final class TestPatternCamera implements Camera {
         if (running) {
             throw new IllegalStateException("camera already started");
         }
+        this.listener = listener;
         try {
-            process = new ProcessBuilder(command()).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            current = new Encoder(bitrateBps);
         } catch (IOException e) {
             listener.onState(CameraState.FAILED, "cannot start ffmpeg: " + e.getMessage());
             throw new CameraException("test pattern: cannot start '" + ffmpeg + "': " + e.getMessage()
@@ -73,108 +87,157 @@ public final class TestPatternCamera implements Camera {
         listener.onState(CameraState.STARTING, describe());
         LOG.log(System.Logger.Level.INFO, "camera: test pattern {0}, encoded by ffmpeg/x264 (zerolatency, baseline)",
                 settings.describe());
-        threads.add(daemon("camera-test-pattern-draw", () -> draw(process.getOutputStream())));
-        threads.add(daemon("camera-test-pattern-read", () -> read(process.getInputStream(), listener)));
-        threads.add(daemon("camera-test-pattern-log", () -> logErrors(process.getErrorStream())));
+        drawThread = daemon("camera-test-pattern-draw", this::draw);
     }
 
-    private Thread daemon(String name, Runnable body) {
+    private static Thread daemon(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
         return t;
     }
 
-    private void draw(OutputStream toEncoder) {
+    /** One ffmpeg process: what was drawn for it, in order, and the thread that reads its pictures. */
+    private final class Encoder {
+        final Process process;
+        final int bitrate;
+        final BlockingQueue<Long> drawn = new ArrayBlockingQueue<>(256);
+        volatile boolean retired;
+
+        Encoder(int bitrate) throws IOException {
+            this.bitrate = bitrate;
+            this.process = new ProcessBuilder(command(bitrate)).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            daemon("camera-test-pattern-read", this::read);
+            daemon("camera-test-pattern-log", this::logErrors);
+        }
+
+        /** Takes no more frames: ffmpeg encodes what it has and exits. */
+        void retire() {
+            retired = true;
+            try {
+                process.getOutputStream().close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+
+        private void read() {
+            FlvTagReader reader = new FlvTagReader();
+            FlvAvc avc = new FlvAvc();
+            byte[] buffer = new byte[64 * 1024];
+            try (InputStream in = process.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    for (FlvTagReader.Tag tag : reader.feed(buffer, 0, n)) {
+                        AccessUnit unit = avc.picture(tag);
+                        if (unit != null) {
+                            Long capture = drawn.poll();
+                            deliver(unit, capture == null ? WallClock.nowMicros() : capture);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended; reported below
+            } catch (IllegalStateException e) {
+                LOG.log(System.Logger.Level.ERROR, "camera: test pattern encoder wrote something unexpected: {0}",
+                        e.getMessage());
+                process.destroy();
+            }
+            if (retired || !running) {
+                return; // replaced by an encoder at another bitrate, or stopped
+            }
+            String reason = "ffmpeg exited" + exitCode();
+            LOG.log(System.Logger.Level.ERROR, "camera: test pattern encoder died: {0}", reason);
+            listener.onState(CameraState.FAILED, reason);
+        }
+
+        private String exitCode() {
+            try {
+                return process.waitFor(1, TimeUnit.SECONDS) ? " with code " + process.exitValue() : "";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
+        }
+
+        private void logErrors() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    LOG.log(System.Logger.Level.WARNING, "camera: ffmpeg: {0}", line);
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        }
+
+        void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Hands pictures on in one sequence, whichever encoder made them (the old one's last ones come first). */
+    private void deliver(AccessUnit unit, long capture) {
+        synchronized (delivery) {
+            if (!running) {
+                return;
+            }
+            if (!announced) {
+                listener.onState(CameraState.RUNNING, describe());
+                announced = true;
+            }
+            listener.onFrame(new EncodedFrame(unit, capture, sequence++));
+        }
+    }
+
+    private void draw() {
         TestPatternPainter painter = new TestPatternPainter(settings.width(), settings.height());
         ByteBuffer bytes = ByteBuffer.allocate(settings.width() * settings.height() * 4).order(ByteOrder.LITTLE_ENDIAN);
         long intervalNanos = (long) (1_000_000_000L / settings.fps());
         long next = System.nanoTime();
         long counter = 0;
-        try (OutputStream out = toEncoder) {
-            while (running) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                next += intervalNanos;
-                if (System.nanoTime() - next > 1_000_000_000L) {
-                    next = System.nanoTime();
-                }
-                long capture = WallClock.nowMicros();
-                int[] pixels = painter.paint(capture, counter);
-                bytes.clear();
-                bytes.asIntBuffer().put(pixels);
-                if (!drawn.offer(new long[]{capture, counter})) {
-                    continue; // the encoder is far behind; skip this frame rather than grow without bound
-                }
+        Encoder using = current;
+        while (running) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            next += intervalNanos;
+            if (System.nanoTime() - next > 1_000_000_000L) {
+                next = System.nanoTime();
+            }
+            Encoder target = current;
+            if (target != using) {
+                using.retire(); // from the next frame on, the new encoder: the old one finishes what it has
+                using = target;
+            }
+            long capture = WallClock.nowMicros();
+            int[] pixels = painter.paint(capture, counter);
+            bytes.clear();
+            bytes.asIntBuffer().put(pixels);
+            if (!target.drawn.offer(capture)) {
+                continue; // the encoder is far behind; skip this frame rather than grow without bound
+            }
+            try {
+                OutputStream out = target.process.getOutputStream();
                 out.write(bytes.array());
                 out.flush();
-                counter++;
-            }
-        } catch (IOException e) {
-            if (running) {
-                LOG.log(System.Logger.Level.WARNING, "camera: test pattern encoder stopped taking frames: {0}",
-                        e.getMessage());
-            }
-        }
-    }
-
-    private void read(InputStream fromEncoder, Listener listener) {
-        FlvTagReader reader = new FlvTagReader();
-        FlvAvc avc = new FlvAvc();
-        byte[] buffer = new byte[64 * 1024];
-        long sequence = 0;
-        boolean announced = false;
-        try (InputStream in = fromEncoder) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                for (FlvTagReader.Tag tag : reader.feed(buffer, 0, n)) {
-                    AccessUnit unit = avc.picture(tag);
-                    if (unit == null) {
-                        continue;
-                    }
-                    long[] frame = drawn.poll();
-                    long capture = frame == null ? WallClock.nowMicros() : frame[0];
-                    if (!announced) {
-                        listener.onState(CameraState.RUNNING, describe());
-                        announced = true;
-                    }
-                    listener.onFrame(new EncodedFrame(unit, capture, sequence++));
+            } catch (IOException e) {
+                if (running && !target.retired) {
+                    LOG.log(System.Logger.Level.WARNING, "camera: test pattern encoder stopped taking frames: {0}",
+                            e.getMessage());
+                    LockSupport.parkNanos(intervalNanos);
                 }
             }
-        } catch (IOException e) {
-            // the process ended; reported below
-        } catch (IllegalStateException e) {
-            LOG.log(System.Logger.Level.ERROR, "camera: test pattern encoder wrote something unexpected: {0}", e.getMessage());
-            process.destroy();
-        }
-        if (running) {
-            String reason = "ffmpeg exited" + exitCode();
-            LOG.log(System.Logger.Level.ERROR, "camera: test pattern encoder died: {0}", reason);
-            listener.onState(CameraState.FAILED, reason);
-        } else {
-            listener.onState(CameraState.STOPPED, "test pattern stopped");
-        }
-    }
-
-    private String exitCode() {
-        try {
-            return process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS) ? " with code " + process.exitValue() : "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
-    }
-
-    private void logErrors(InputStream err) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                LOG.log(System.Logger.Level.WARNING, "camera: ffmpeg: {0}", line);
-            }
-        } catch (IOException e) {
-            // process gone
+            counter++;
         }
     }
 
@@ -184,9 +247,29 @@ public final class TestPatternCamera implements Camera {
         return false;
     }
 
+    /** Starts an encoder at the new bitrate and moves the drawing to it at the next frame. */
+    @Override
+    public synchronized boolean changeBitrate(int bitsPerSecond) {
+        if (!running || bitsPerSecond == bitrateBps) {
+            return running;
+        }
+        try {
+            Encoder next = new Encoder(bitsPerSecond);
+            bitrateBps = bitsPerSecond;
+            previous = current;
+            current = next;
+            return true;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "camera: cannot start ffmpeg at {0} kb/s: {1}", bitsPerSecond / 1000,
+                    e.getMessage());
+            return false;
+        }
+    }
+
     @Override
     public String describe() {
-        return "test pattern " + settings.describe();
+        return "test pattern " + new CameraSettings(settings.width(), settings.height(), settings.fps(), bitrateBps,
+                settings.gopFrames()).describe();
     }
 
     @Override
@@ -195,19 +278,14 @@ public final class TestPatternCamera implements Camera {
             return;
         }
         running = false;
-        if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+        if (drawThread != null) {
+            drawThread.interrupt();
+        }
+        for (Encoder e : new Encoder[]{previous, current}) {
+            if (e != null) {
+                e.stop();
             }
         }
-        for (Thread t : threads) {
-            t.interrupt();
-        }
+        listener.onState(CameraState.STOPPED, "test pattern stopped");
     }
 }

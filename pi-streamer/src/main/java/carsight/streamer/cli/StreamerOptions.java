@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record StreamerOptions(String camera, CameraSettings cameraSettings, String listenHost, int listenPort,
                               String token, boolean noAuth, List<IceServer> iceServers, String turnSecret,
-                              long turnTtlSeconds, int maxViewers,
+                              long turnTtlSeconds, int maxViewers, int latencyBudgetMillis,
                               int playoutDelayMinMillis, int playoutDelayMaxMillis, Path stateDirectory,
                               List<String> allowedOrigins, boolean https, Path httpsKeystore, String httpsPassword,
                               InetSocketAddress rtpForward, boolean help, boolean version) {
@@ -54,6 +54,9 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
               --max-viewers N       viewers served at once (default 8)
               --allow-origin URL    a web page origin (e.g. https://ops.example.net) that may open /signal besides
                                     the streamer's own page (repeatable; * allows any page)
+              --latency-budget MS   how long a frame may wait in the streamer for a viewer (default 150): a later one
+                                    is skipped, up to the next keyframe, and the camera's bitrate follows what the
+                                    viewers' paths carry — a short freeze instead of a growing lag
               --playout-delay MIN,MAX
                                     ask receivers to buffer between MIN and MAX ms (default 0,0: render at once)
               --rtp-forward HOST:PORT
@@ -66,7 +69,7 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
             """;
 
     private static final List<String> VALUED = List.of("camera", "size", "fps", "bitrate", "gop", "listen", "token",
-            "ice-server", "ice-username", "ice-credential", "turn-secret", "turn-ttl", "max-viewers", "playout-delay", "state-dir", "config",
+            "ice-server", "ice-username", "ice-credential", "turn-secret", "turn-ttl", "max-viewers", "latency-budget", "playout-delay", "state-dir", "config",
             "allow-origin", "https-keystore", "https-password", "rtp-forward");
     private static final List<String> SWITCHES = List.of("no-auth", "https", "help", "version");
 
@@ -223,6 +226,12 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
         if (maxViewers < 1 || maxViewers > 64) {
             throw new UsageException("--max-viewers must be 1..64, got " + maxViewers);
         }
+        int budget = o.containsKey("latency-budget")
+                ? (int) number(last(o, "latency-budget"), "--latency-budget", "150")
+                : carsight.streamer.session.StreamerSettings.DEFAULT_LATENCY_BUDGET_MILLIS;
+        if (budget < 20 || budget > 10_000) {
+            throw new UsageException("--latency-budget must be 20..10000 ms, e.g. 150, got " + last(o, "latency-budget"));
+        }
         int delayMin = 0;
         int delayMax = 0;
         if (o.containsKey("playout-delay")) {
@@ -254,7 +263,7 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
         boolean https = o.containsKey("https") || keystore != null;
         InetSocketAddress rtpForward = o.containsKey("rtp-forward")
                 ? hostPort("--rtp-forward", last(o, "rtp-forward"), "127.0.0.1:5004", 1) : null;
-        return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), turnSecret, turnTtl, maxViewers,
+        return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), turnSecret, turnTtl, maxViewers, budget,
                 delayMin, delayMax, state, List.copyOf(origins), https, keystore, keystorePassword, rtpForward,
                 o.containsKey("help"), o.containsKey("version"));
     }

@@ -27,6 +27,11 @@ public final class StreamerMetrics {
     private final LongAdder authFailures = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder iceRestarts = new LongAdder();
+    private final LongAdder estimatesReceived = new LongAdder();
+    private final LongAdder framesSkipped = new LongAdder();
+    private final LongAdder bitrateChanges = new LongAdder();
+    private volatile long cameraBitrateBps;
+    private volatile long servedEstimateBps = -1;
     private final AtomicInteger viewers = new AtomicInteger();
     private volatile Supplier<Integer> viewerCount = viewers::get;
 
@@ -92,6 +97,34 @@ public final class StreamerMetrics {
         return iceRestarts.sum();
     }
 
+    /** A receiver's bandwidth estimate (REMB) arrived. */
+    public void estimateReceived() {
+        estimatesReceived.increment();
+    }
+
+    /** Frames not sent to a viewer because they waited longer than the latency budget (or followed one that did). */
+    public void framesSkipped(int frames) {
+        framesSkipped.add(frames);
+    }
+
+    public long framesSkipped() {
+        return framesSkipped.sum();
+    }
+
+    /** The camera's bitrate now, and the estimate it follows (-1: none yet). */
+    public void cameraBitrate(long bitsPerSecond, long servedEstimate) {
+        cameraBitrateBps = bitsPerSecond;
+        servedEstimateBps = servedEstimate;
+    }
+
+    public void bitrateChanged() {
+        bitrateChanges.increment();
+    }
+
+    public long cameraBitrateBps() {
+        return cameraBitrateBps;
+    }
+
     public void authFailed() {
         authFailures.increment();
     }
@@ -144,9 +177,26 @@ public final class StreamerMetrics {
         counter(out, "carsight_ice_restarts_total", "ICE restarts that brought a viewer's session onto a new path.",
                 iceRestarts.sum());
         counter(out, "carsight_auth_failures_total", "Requests refused for a bad token.", authFailures.sum());
+        counter(out, "carsight_estimates_received_total", "Bandwidth estimates (REMB) received from viewers.",
+                estimatesReceived.sum());
+        counter(out, "carsight_frames_skipped_total", "Frames not sent to a viewer because they waited longer than the "
+                + "latency budget (or followed one that did).", framesSkipped.sum());
+        counter(out, "carsight_bitrate_changes_total", "Times the camera's bitrate was changed to fit the viewers' paths.",
+                bitrateChanges.sum());
+        gauge(out, "carsight_camera_bitrate_bps", "The bitrate the camera is set to now.", cameraBitrateBps);
+        if (servedEstimateBps >= 0) {
+            gauge(out, "carsight_path_estimate_bps", "The viewers' path estimate the camera's bitrate follows.",
+                    servedEstimateBps);
+        }
         out.append("# HELP carsight_viewers Viewers connected now.\n# TYPE carsight_viewers gauge\n");
         out.append("carsight_viewers ").append(viewers()).append('\n');
         return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        out.append(name).append(' ').append(String.format(Locale.ROOT, "%d", value)).append('\n');
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {

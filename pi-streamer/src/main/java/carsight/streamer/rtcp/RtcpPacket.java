@@ -37,7 +37,14 @@ public sealed interface RtcpPacket {
     record Bye(List<Long> ssrcs) implements RtcpPacket {
     }
 
-    /** Anything else (SDES, REMB, transport-cc, XR, …): recognised and skipped. */
+    /**
+     * REMB: the bitrate the receiver estimates its path can carry (b/s), for the media SSRCs listed. libwebrtc and
+     * Chromium send it when the stream carries abs-send-time on every packet and no transport-wide sequence number.
+     */
+    record ReceiverEstimatedMaximumBitrate(long senderSsrc, long bitrateBps, List<Long> ssrcs) implements RtcpPacket {
+    }
+
+    /** Anything else (SDES, transport-cc, XR, …): recognised and skipped. */
     record Other(int packetType, int format) implements RtcpPacket {
     }
 }

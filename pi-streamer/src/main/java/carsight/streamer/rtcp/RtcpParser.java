@@ -105,6 +105,10 @@ public final class RtcpParser {
                     need(b, body, end, 16, "FIR");
                     return new RtcpPacket.FullIntraRequest(sender, u32(b, body + 8), b[body + 12] & 0xFF);
                 }
+                if (count == 15 && end - body >= 16 && b[body + 8] == 'R' && b[body + 9] == 'E' && b[body + 10] == 'M'
+                        && b[body + 11] == 'B') {
+                    return remb(b, body, end);
+                }
                 return new RtcpPacket.Other(type, count);
             }
             default -> {
@@ -134,6 +138,32 @@ public final class RtcpParser {
             }
         }
         return new RtcpPacket.GenericNack(u32(b, body), u32(b, body + 4), lost);
+    }
+
+    /*
+     * Receiver Estimated Maximum Bitrate (draft-alvestrand-rmcat-remb-03 §2.2), an application-layer feedback message
+     * (PSFB, FMT=15) after the sender and media SSRC (0):
+     *  0                   1                   2                   3
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |  Unique identifier 'R' 'E' 'M' 'B'                            |
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |  Num SSRC     | BR Exp    |  BR Mantissa                      |
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |   SSRC feedback (Num SSRC of them)                            |
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * bitrate (b/s) = mantissa · 2^exp
+     */
+    private static RtcpPacket remb(byte[] b, int body, int end) throws RtcpFormatException {
+        int ssrcCount = b[body + 12] & 0xFF;
+        need(b, body, end, 16 + 4 * ssrcCount, "REMB");
+        int exponent = (b[body + 13] & 0xFF) >> 2;
+        long mantissa = ((b[body + 13] & 0x03L) << 16) | ((b[body + 14] & 0xFFL) << 8) | (b[body + 15] & 0xFFL);
+        long bitrate = exponent > 45 ? Long.MAX_VALUE : mantissa << exponent;
+        List<Long> ssrcs = new ArrayList<>(ssrcCount);
+        for (int i = 0; i < ssrcCount; i++) {
+            ssrcs.add(u32(b, body + 16 + 4 * i));
+        }
+        return new RtcpPacket.ReceiverEstimatedMaximumBitrate(u32(b, body), bitrate, ssrcs);
     }
 
     private static List<RtcpPacket.ReportBlock> reportBlocks(byte[] b, int pos, int count) {

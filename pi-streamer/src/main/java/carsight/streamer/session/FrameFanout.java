@@ -20,6 +20,11 @@ public final class FrameFanout implements Camera.Listener {
     /** Receives frames; must return at once (queue or drop), never block. */
     public interface Subscriber {
         void offer(EncodedFrame frame);
+
+        /** A cached picture given again on purpose (to a new subscriber, or after a keyframe request). */
+        default void replay(EncodedFrame frame) {
+            offer(frame);
+        }
     }
 
     private final Object lock = new Object();
@@ -41,7 +46,7 @@ public final class FrameFanout implements Camera.Listener {
     public void subscribe(Subscriber subscriber) {
         synchronized (lock) {
             for (EncodedFrame cached : gop.frames()) {
-                subscriber.offer(cached);
+                subscriber.replay(cached);
             }
             subscribers.add(subscriber);
         }

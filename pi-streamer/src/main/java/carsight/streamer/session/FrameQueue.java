@@ -8,14 +8,19 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A viewer's bounded inbox of frames. The camera side never waits: when the viewer falls {@code capacity} frames
- * behind, everything queued is dropped and the queue accepts nothing until the next keyframe, because P-frames after
- * a gap would only show corruption. The viewer thread takes frames with a timeout.
+ * A viewer's inbox of frames, each with the moment it arrived, so the sender can tell how long it waited (the
+ * latency budget decides what is too late to send). The camera side never waits. A hard cap of {@code capacity}
+ * frames bounds memory whatever the sender does: past it everything queued is dropped and the queue takes nothing
+ * until the next keyframe, because P-frames after a gap would only show corruption.
  */
 final class FrameQueue implements FrameFanout.Subscriber {
 
+    /** A frame waiting to be sent. {@code replayed}: one of the cached pictures a viewer starts with. */
+    record Queued(EncodedFrame frame, long arrivedNanos, boolean replayed) {
+    }
+
     private final int capacity;
-    private final ArrayDeque<EncodedFrame> frames;
+    private final ArrayDeque<Queued> frames;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private boolean waitingForKeyframe;
@@ -23,11 +28,20 @@ final class FrameQueue implements FrameFanout.Subscriber {
 
     FrameQueue(int capacity) {
         this.capacity = capacity;
-        this.frames = new ArrayDeque<>(capacity);
+        this.frames = new ArrayDeque<>(Math.min(capacity, 64));
     }
 
     @Override
     public void offer(EncodedFrame frame) {
+        add(frame, false);
+    }
+
+    @Override
+    public void replay(EncodedFrame frame) {
+        add(frame, true);
+    }
+
+    private void add(EncodedFrame frame, boolean replayed) {
         lock.lock();
         try {
             if (waitingForKeyframe && !frame.keyframe()) {
@@ -43,7 +57,7 @@ final class FrameQueue implements FrameFanout.Subscriber {
                     return;
                 }
             }
-            frames.addLast(frame);
+            frames.addLast(new Queued(frame, System.nanoTime(), replayed));
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -51,7 +65,7 @@ final class FrameQueue implements FrameFanout.Subscriber {
     }
 
     /** The next frame, or null after {@code timeoutMillis}. */
-    EncodedFrame take(long timeoutMillis) throws InterruptedException {
+    Queued take(long timeoutMillis) throws InterruptedException {
         long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         lock.lock();
         try {
@@ -67,16 +81,7 @@ final class FrameQueue implements FrameFanout.Subscriber {
         }
     }
 
-    /** True while frames are being dropped until the next keyframe (the caller may ask the camera for one). */
-    boolean waitingForKeyframe() {
-        lock.lock();
-        try {
-            return waitingForKeyframe;
-        } finally {
-            lock.unlock();
-        }
-    }
-
+    /** Frames dropped because the hard cap was reached. */
     long dropped() {
         lock.lock();
         try {

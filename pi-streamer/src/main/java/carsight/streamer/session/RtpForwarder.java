@@ -81,9 +81,9 @@ public final class RtpForwarder implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                EncodedFrame frame = queue.take(200);
-                if (frame != null) {
-                    send(frame);
+                FrameQueue.Queued queued = queue.take(200);
+                if (queued != null) {
+                    send(queued.frame());
                 }
             }
         } catch (InterruptedException e) {

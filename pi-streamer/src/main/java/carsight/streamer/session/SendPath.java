@@ -1,6 +1,7 @@
 package carsight.streamer.session;
 
 import carsight.streamer.camera.EncodedFrame;
+import carsight.streamer.congestion.Pacer;
 import carsight.protocol.clock.WallClock;
 import carsight.streamer.rtcp.RtcpPacket;
 import carsight.streamer.rtcp.RtcpWriter;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One viewer's way out, a short line of stages each frame passes through:
@@ -35,10 +37,12 @@ public final class SendPath {
     private final long ssrc;
     private final H264Packetizer packetizer;
     private final RetransmissionCache cache = new RetransmissionCache(2048, 1000);
+    private final Pacer pacer = new Pacer();
     private volatile SrtpContext srtp;
     private int sequence = RANDOM.nextInt(0x10000);
     private volatile long packetsSent;
     private volatile long octetsSent;
+    private volatile long bytesOnWire;
     private volatile long lastRtpTimestamp;
     private volatile long lastCaptureMicros;
     private volatile double rttMillis = -1;
@@ -66,7 +70,12 @@ public final class SendPath {
         this.srtp = outbound;
     }
 
-    /** Sends every packet of a frame; returns the send time of its last packet (µs since the epoch). */
+    /** Spaces this viewer's packets (see {@link Pacer}): the rate its path carries, or none. */
+    Pacer pacer() {
+        return pacer;
+    }
+
+    /** Sends every packet of a frame, paced; returns the send time of its last packet (µs since the epoch). */
     long send(EncodedFrame frame) throws IOException {
         SrtpContext context = srtp;
         if (context == null) {
@@ -83,10 +92,18 @@ public final class SendPath {
             byte[] plain = new RtpPacket(negotiated.payloadType(), last, seq, rtpTimestamp, ssrc, extensions,
                     payloads.get(i)).toBytes();
             byte[] wire = context.protectRtp(plain);
-            cache.put(seq, wire, System.nanoTime());
+            long now = System.nanoTime();
+            long wait = pacer.waitNanos(wire.length, now);
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                now = System.nanoTime();
+            }
+            pacer.sent(wire.length, now);
+            cache.put(seq, wire, now);
             out.send(wire, 0, wire.length);
             packetsSent++;
             octetsSent += payloads.get(i).length;
+            bytesOnWire += wire.length;
             this.context.metrics().packetSent(wire.length);
         }
         lastRtpTimestamp = rtpTimestamp;
@@ -177,6 +194,11 @@ public final class SendPath {
 
     public long packetsSent() {
         return packetsSent;
+    }
+
+    /** Bytes of media packets sent so far, as they went on the wire (the rate sent to this viewer). */
+    public long bytesOnWire() {
+        return bytesOnWire;
     }
 
     public long retransmissions() {

@@ -176,6 +176,11 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
                 }
 
                 @Override
+                public void onSkipping(ViewerSession s, boolean skipping) {
+                    reportPath(context.metrics().cameraBitrateBps());
+                }
+
+                @Override
                 public void onClosed(ViewerSession s, String reason) {
                     if (!closed && session == s) {
                         send(new SignalMessage.Bye(reason));
@@ -247,6 +252,21 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
         ViewerSession current = session;
         if (current != null) {
             current.close("signaling closed: " + reason);
+        }
+    }
+
+    /** Sends the stream's description again (the camera's bitrate changed). */
+    public void describeStream(SignalMessage.StreamInfo stream) {
+        if (!closed) {
+            send(stream);
+        }
+    }
+
+    /** Tells the viewer how its path keeps up ({@code path}), once its media flows. */
+    public void reportPath(long cameraBitrateBps) {
+        ViewerSession current = session;
+        if (current != null && !current.isClosed() && !closed) {
+            send(current.pathInfo(cameraBitrateBps));
         }
     }
 

@@ -1,6 +1,9 @@
 package carsight.streamer.session;
 
 import carsight.streamer.camera.EncodedFrame;
+import carsight.streamer.congestion.CameraBitrate;
+import carsight.streamer.congestion.LatencyBudget;
+import carsight.streamer.congestion.PathEstimate;
 import carsight.streamer.dtls.DtlsServer;
 import carsight.streamer.ice.IceSession;
 import carsight.streamer.ice.IceState;
@@ -33,6 +36,8 @@ public final class ViewerSession implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ViewerSession.class.getName());
     private static final int MAX_DATAGRAM = 1500;
+    /** A memory bound only: the latency budget skips stale frames long before a queue grows this long. */
+    private static final int MAX_QUEUED_FRAMES = 300;
 
     /** What the session tells its owner. Called from the session's own threads. */
     public interface Events {
@@ -43,6 +48,10 @@ public final class ViewerSession implements AutoCloseable {
         }
 
         default void onClosed(ViewerSession session, String reason) {
+        }
+
+        /** Frames began or stopped being skipped for this viewer (see {@link LatencyBudget}). */
+        default void onSkipping(ViewerSession session, boolean skipping) {
         }
     }
 
@@ -65,6 +74,13 @@ public final class ViewerSession implements AutoCloseable {
     private volatile IceDatagramTransport dtlsTransport;
     private volatile SrtpContext inbound;
     private volatile String closeReason = "";
+    private final PathEstimate path = new PathEstimate();
+    private final LatencyBudget budget;
+    private volatile boolean skipping;
+    private volatile long framesSkipped;
+    private long rateSampleBytes;
+    private long rateSampleNanos = System.nanoTime();
+    private volatile long sentBps;
 
     ViewerSession(String id, StreamerContext context, IceSession ice, Answer answer, long ssrc, Events events) {
         this.id = id;
@@ -72,7 +88,8 @@ public final class ViewerSession implements AutoCloseable {
         this.ice = ice;
         this.answer = answer;
         this.events = events;
-        this.queue = new FrameQueue(context.settings().viewerQueueFrames());
+        this.queue = new FrameQueue(MAX_QUEUED_FRAMES);
+        this.budget = new LatencyBudget(context.settings().latencyBudgetMillis());
         this.sendPath = new SendPath(context, answer.negotiated(), this::sendOnPath, ssrc);
         ice.addStateListener(state -> onIceState(ice, state));
     }
@@ -312,6 +329,12 @@ public final class ViewerSession implements AutoCloseable {
                     requestKeyframe("FIR");
                 } else if (p instanceof RtcpPacket.ReceiverReport rr) {
                     sendPath.onReceiverReport(rr);
+                    path.onRoundTrip(sendPath.rttMillis(), System.nanoTime());
+                    pace();
+                } else if (p instanceof RtcpPacket.ReceiverEstimatedMaximumBitrate remb) {
+                    this.context.metrics().estimateReceived();
+                    path.onEstimate(remb.bitrateBps(), System.nanoTime());
+                    pace();
                 }
             }
         } catch (RtcpFormatException e) {
@@ -322,23 +345,103 @@ public final class ViewerSession implements AutoCloseable {
     private void requestKeyframe(String why) {
         if (!context.keyframes().request(why)) {
             for (EncodedFrame cached : context.fanout().cachedGop()) {
-                queue.offer(cached);
+                queue.replay(cached);
             }
         }
+    }
+
+    /**
+     * Paces this viewer's packets at half again its path's estimate — the path's own queue stays short, and what it
+     * cannot carry waits here, where the latency budget sees it — or at 80 % of it while the path holds more than
+     * half the budget in its queue, to drain that; unpaced while its receiver gives no estimate.
+     */
+    private void pace() {
+        long now = System.nanoTime();
+        java.util.OptionalLong estimate = path.availableBps(now);
+        if (estimate.isEmpty()) {
+            sendPath.pacer().rate(0);
+            return;
+        }
+        boolean draining = path.queueMillis() > budget.budgetMillis() / 2.0;
+        sendPath.pacer().rate(estimate.getAsLong() * (draining ? 8 : 15) / 10);
+    }
+
+    /**
+     * This viewer's path now, for the camera's bitrate: its receiver's estimate, what was sent to it since the last
+     * call, its queue and whether it skips frames. Called by one thread (the streamer's tick).
+     */
+    public CameraBitrate.ViewerPath path(long nowNanos) {
+        long bytes = sendPath.bytesOnWire();
+        long elapsed = nowNanos - rateSampleNanos;
+        if (elapsed >= 200_000_000L) {
+            sentBps = (bytes - rateSampleBytes) * 8 * 1_000_000_000L / elapsed;
+            rateSampleBytes = bytes;
+            rateSampleNanos = nowNanos;
+        }
+        return new CameraBitrate.ViewerPath(path.availableBps(nowNanos), sentBps, path.queueMillis(), skipping);
+    }
+
+    /** What the viewer is told about its path (a {@code path} message). */
+    public carsight.protocol.signal.SignalMessage.PathInfo pathInfo(long cameraBitrateBps) {
+        java.util.OptionalLong estimate = path.availableBps(System.nanoTime());
+        return new carsight.protocol.signal.SignalMessage.PathInfo(estimate.isPresent() ? estimate.getAsLong() : null,
+                (int) Math.min(Integer.MAX_VALUE, Math.round(path.queueMillis())), skipping, framesSkipped,
+                cameraBitrateBps, (int) budget.budgetMillis());
+    }
+
+    /** Frames skipped for this viewer because they waited longer than the latency budget. */
+    public long framesSkipped() {
+        return framesSkipped;
+    }
+
+    public boolean skipping() {
+        return skipping;
     }
 
     private void runSender() {
         try {
             long lastReport = 0;
             while (!closed.get()) {
-                EncodedFrame frame = queue.take(200);
+                FrameQueue.Queued queued = queue.take(200);
                 long now = System.nanoTime();
                 if (now - lastReport > 1_000_000_000L) {
                     sendPath.sendSenderReport();
                     lastReport = now;
                 }
-                if (frame == null) {
+                if (queued == null) {
                     continue;
+                }
+                EncodedFrame frame = queued.frame();
+                LatencyBudget.Decision decision = budget.decide(frame.keyframe(), System.nanoTime() - queued.arrivedNanos(),
+                        queued.replayed());
+                switch (decision) {
+                    case SKIP_LATE -> {
+                        skipping = true;
+                        framesSkipped = budget.skipped();
+                        context.metrics().framesSkipped(1);
+                        LOG.log(System.Logger.Level.INFO, "viewer {0}: link too narrow — a frame waited {1} ms, over the "
+                                + "{2} ms budget: skipping to the next keyframe (path carries {3}, {4} ms queued)", id,
+                                (System.nanoTime() - queued.arrivedNanos()) / 1_000_000, budget.budgetMillis(),
+                                path.availableBps(System.nanoTime()).stream().mapToObj(b -> b / 1000 + " kb/s")
+                                        .findFirst().orElse("unknown"), Math.round(path.queueMillis()));
+                        if (!context.keyframes().request("latency budget")) {
+                            LOG.log(System.Logger.Level.DEBUG, "viewer {0}: the camera cannot make a keyframe now", id);
+                        }
+                        events.onSkipping(this, true);
+                        continue;
+                    }
+                    case SKIP_UNTIL_KEYFRAME -> {
+                        framesSkipped = budget.skipped();
+                        context.metrics().framesSkipped(1);
+                        continue;
+                    }
+                    case SEND_RESUMING -> {
+                        skipping = false;
+                        LOG.log(System.Logger.Level.INFO, "viewer {0}: fresh frames again after skipping {1} in all", id,
+                                budget.skipped());
+                        events.onSkipping(this, false);
+                    }
+                    default -> { }
                 }
                 long sendTime = sendPath.send(frame);
                 events.onFrameSent(this, frame, sendPath.rtpTimestampOf(frame), sendTime);

@@ -26,6 +26,7 @@ class StreamerOptionsTest {
         assertThat(o.noAuth()).isFalse();
         assertThat(o.token()).isNull();
         assertThat(o.maxViewers()).isEqualTo(8);
+        assertThat(o.latencyBudgetMillis()).isEqualTo(150);
         assertThat(o.rtpForward()).as("no plain RTP copy unless asked").isNull();
     }
 
@@ -35,7 +36,7 @@ class StreamerOptionsTest {
                 "--fps=60", "--bitrate", "4M", "--gop", "15", "--listen", "127.0.0.1:9000", "--token", "abcdefgh12",
                 "--ice-server", "stun:stun.example.test:3478", "--ice-server", "turn:turn.example.test?transport=udp",
                 "--ice-username", "u", "--ice-credential", "p", "--max-viewers", "3", "--playout-delay", "0,100",
-                "--rtp-forward", "127.0.0.1:5004"});
+                "--rtp-forward", "127.0.0.1:5004", "--latency-budget", "250"});
         assertThat(o.camera()).isEqualTo("file:/tmp/x.h264");
         assertThat(o.cameraSettings().width()).isEqualTo(1280);
         assertThat(o.cameraSettings().fps()).isEqualTo(60);
@@ -46,6 +47,7 @@ class StreamerOptionsTest {
         assertThat(o.iceServers().get(1).port()).isEqualTo(3478);
         assertThat(o.iceServers().get(1).isTurn()).isTrue();
         assertThat(o.playoutDelayMaxMillis()).isEqualTo(100);
+        assertThat(o.latencyBudgetMillis()).isEqualTo(250);
         assertThat(o.rtpForward().getHostString()).isEqualTo("127.0.0.1");
         assertThat(o.rtpForward().getPort()).isEqualTo(5004);
     }
@@ -72,6 +74,8 @@ class StreamerOptionsTest {
             "--ice-server turn:relay.test|needs --ice-username and --ice-credential",
             "--max-viewers 100|--max-viewers must be 1..64",
             "--playout-delay 50|--playout-delay must be MIN,MAX",
+            "--latency-budget 5|--latency-budget must be 20..10000 ms",
+            "--latency-budget soon|--latency-budget must be a positive number",
             "--rtp-forward 5004|--rtp-forward must be HOST:PORT with a port of 1..65535",
             "--rtp-forward 127.0.0.1:0|--rtp-forward must be HOST:PORT",
             "--rtp-forward 127.0.0.1:70000|--rtp-forward must be HOST:PORT",
@@ -119,7 +123,7 @@ class StreamerOptionsTest {
     void helpListsEveryFlag() {
         for (String flag : new String[]{"--camera", "--size", "--fps", "--bitrate", "--listen", "--token", "--no-auth",
                 "--ice-server", "--ice-username", "--ice-credential", "--config", "--max-viewers", "--playout-delay",
-                "--rtp-forward"}) {
+                "--rtp-forward", "--latency-budget"}) {
             assertThat(StreamerOptions.HELP).contains(flag);
         }
     }

@@ -43,7 +43,7 @@ class StreamerHttpSecurityTest {
     void start() throws Exception {
         FileCamera camera = new FileCamera(Path.of("src/test/resources/h264/pi-car-720p30-high.h264"), 0);
         streamer = new Streamer(camera, new CameraSettings(1280, 720, 30, 4_000_000, 30),
-                new StreamerSettings(8, 60, 0, 0, List.of("https://ops.example.net")),
+                new StreamerSettings(8, 150, 0, 0, List.of("https://ops.example.net")),
                 IceConfig.hostOnly(), "127.0.0.1", 0, TokenCheck.requiring(TOKEN));
         streamer.start(10_000);
         base = "http://127.0.0.1:" + streamer.port();

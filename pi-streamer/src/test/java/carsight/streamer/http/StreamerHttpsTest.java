@@ -56,7 +56,7 @@ class StreamerHttpsTest {
         TlsIdentity tls = TlsIdentity.loadOrCreate(dir);
         FileCamera camera = new FileCamera(Path.of("src/test/resources/h264/pi-car-720p30-high.h264"), 0);
         Streamer streamer = new Streamer(camera, new CameraSettings(1280, 720, 30, 4_000_000, 30),
-                new StreamerSettings(8, 60, 0, 0, List.of(), tls.sslContext()), IceConfig.hostOnly(), "127.0.0.1", 0,
+                new StreamerSettings(8, 150, 0, 0, List.of(), tls.sslContext()), IceConfig.hostOnly(), "127.0.0.1", 0,
                 TokenCheck.requiring(StreamerHttpServerTest.TOKEN));
         streamer.start(10_000);
         try {

@@ -61,6 +61,11 @@ final class ProbeRun {
         return result;
     }
 
+    /** Asks the probe to end its run now (it watches for OUTPUT.json.stop) and write its summary. */
+    void stop() throws IOException {
+        Files.writeString(Path.of(output + ".stop"), "stop");
+    }
+
     /** Waits until the probe has rendered its first frame (it says so on stdout); fails if it ends first. */
     void awaitFirstFrame(int timeoutSeconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

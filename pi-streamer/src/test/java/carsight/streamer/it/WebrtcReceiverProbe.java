@@ -63,7 +63,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It watches for {@code SECONDS} from its first rendered frame (a cold machine's slow start does not shorten the
  * run) and fails loudly: no {@code hello}, no answer, an {@code error} from the streamer or no video at all end it with a
  * non-zero exit and a {@code failure} field naming what was missing. When the first frame is rendered it prints
- * {@value #FIRST_FRAME} to stdout, for tests that act once video flows.
+ * {@value #FIRST_FRAME} to stdout, for tests that act once video flows; a file {@code OUTPUT.json.stop} ends the run
+ * early.
  *
  * <p>Arguments: {@code URL TOKEN SECONDS OUTPUT.json [relay-only turn:URL user pass | relay-only from-streamer]}.
  */
@@ -85,6 +86,8 @@ public final class WebrtcReceiverProbe {
     private final AtomicLong framesRendered = new AtomicLong();
     private final AtomicLong framesAnnounced = new AtomicLong();
     private final List<Double> sendDelayMicros = Collections.synchronizedList(new ArrayList<>());
+    /** The last 3600 frames with a timecode: [when rendered (Unix ms), truth latency ms]. */
+    private final java.util.ArrayDeque<double[]> truthSeries = new java.util.ArrayDeque<>();
     /** The last 600 {@code frame} messages' capture and send times (µs since the epoch). */
     private final java.util.ArrayDeque<long[]> frameTimes = new java.util.ArrayDeque<>();
     private final AtomicLong announcedAfterFirstFrame = new AtomicLong();
@@ -304,7 +307,8 @@ public final class WebrtcReceiverProbe {
         System.out.flush();
 
         long end = firstFrameNanos.get() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
+        Path stop = Path.of(out + ".stop"); // a test may end the run early
+        while (System.nanoTime() < end && !Files.exists(stop)) {
             Thread.sleep(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
             if (streamerError.isDone()) {
                 throw new ProbeFailure("the streamer said " + streamerError.get());
@@ -336,6 +340,15 @@ public final class WebrtcReceiverProbe {
             Object v = inbound.get(key);
             json.append(",\"").append(key).append("\":").append(v == null ? "null" : v.toString());
         }
+        json.append(",\"truthSeries\":[");
+        synchronized (truthSeries) {
+            String sep = "";
+            for (double[] t : truthSeries) {
+                json.append(sep).append(String.format(java.util.Locale.ROOT, "[%.1f,%.1f]", t[0], t[1]));
+                sep = ",";
+            }
+        }
+        json.append(']');
         json.append(",\"frameTimes\":[");
         synchronized (frameTimes) {
             String sep = "";
@@ -418,7 +431,14 @@ public final class WebrtcReceiverProbe {
                 Optional<TimecodeWord.Timecode> tc = FrameTimecode.read((x, yy) -> y.get(yy * stride + x) & 0xFF, width);
                 tc.ifPresent(t -> {
                     framesWithTimecode.incrementAndGet();
-                    truthLatencyMs.add((nowMicros - t.captureTimeNear(nowMicros)) / 1000.0);
+                    double truth = (nowMicros - t.captureTimeNear(nowMicros)) / 1000.0;
+                    truthLatencyMs.add(truth);
+                    synchronized (truthSeries) {
+                        truthSeries.addLast(new double[]{nowMicros / 1000.0, truth});
+                        if (truthSeries.size() > 3600) {
+                            truthSeries.removeFirst();
+                        }
+                    }
                 });
             }
         } finally {

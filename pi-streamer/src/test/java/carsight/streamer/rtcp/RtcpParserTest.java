@@ -53,7 +53,18 @@ class RtcpParserTest {
         System.arraycopy(rr, 0, compound, 0, rr.length);
         System.arraycopy(remb, 0, compound, rr.length, remb.length);
         assertThat(RtcpParser.parseCompound(compound)).containsExactly(new RtcpPacket.ReceiverReport(7, List.of()),
-                new RtcpPacket.Other(206, 15));
+                new RtcpPacket.ReceiverEstimatedMaximumBitrate(1, 0x0A00L << 0, List.of(2L)));
+    }
+
+    @Test
+    void rembCarriesTheReceiversEstimate() throws Exception {
+        // FMT=15 PT=206 len=5 | sender 1 | media 0 | 'REMB' | 1 SSRC, exp 3, mantissa 0x1E848 (125000): 1 Mbit/s | SSRC 0xCAFE
+        byte[] remb = hex("8fce0005 00000001 00000000 52454d42 010de848 0000cafe");
+        assertThat(RtcpParser.parseCompound(remb))
+                .containsExactly(new RtcpPacket.ReceiverEstimatedMaximumBitrate(1, 1_000_000, List.of(0xCAFEL)));
+        // other application-layer feedback stays unknown
+        assertThat(RtcpParser.parseCompound(hex("8fce0004 00000001 00000000 41424344 01000a00")))
+                .containsExactly(new RtcpPacket.Other(206, 15));
     }
 
     @Test

@@ -117,6 +117,18 @@ public final class NetNamespaces implements AutoCloseable {
         nft(ns, rules);
     }
 
+    /**
+     * Lets {@code ns} send no faster than {@code kbit} kbit/s on each of its veth links (a token bucket with a
+     * second's queue, as a radio link at the edge of its range or a full cell would), or changes that rate.
+     */
+    public void limitRate(String ns, int kbit) throws IOException {
+        for (String line : run("ip", "-n", ns, "-o", "link", "show", "type", "veth").check().output().lines().toList()) {
+            String device = line.split(":\\s+")[1].split("@")[0];
+            run("ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", device, "root", "tbf", "rate", kbit + "kbit",
+                    "burst", "16kb", "latency", "1000ms").check();
+        }
+    }
+
     /** Loads an nftables rule set into {@code ns}. */
     private static void nft(String ns, String rules) throws IOException {
         Path file = Files.createTempFile("carsight-nft", ".conf");

@@ -40,6 +40,7 @@ public final class SignalCodec {
         TYPES.put("pong", SignalMessage.Pong.class);
         TYPES.put("stream", SignalMessage.StreamInfo.class);
         TYPES.put("frame", SignalMessage.FrameInfo.class);
+        TYPES.put("path", SignalMessage.PathInfo.class);
         TYPES.put("telemetry", SignalMessage.Telemetry.class);
     }
 

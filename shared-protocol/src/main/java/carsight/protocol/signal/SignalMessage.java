@@ -195,6 +195,33 @@ public sealed interface SignalMessage {
         }
     }
 
+    /**
+     * How the viewer's path keeps up, sent about once a second and whenever skipping starts or stops.
+     *
+     * @param estimateBps      the bitrate the viewer's receiver estimates its path carries (REMB), null until it gives one
+     * @param queueMs          how much of the round trip is queue on the path, ms
+     * @param skipping         frames are being skipped for this viewer: they waited longer than the latency budget
+     *                         (the link is too narrow); the picture resumes at the next keyframe
+     * @param framesSkipped    frames skipped for this viewer so far
+     * @param cameraBitrateBps what the camera sends now (it follows the viewers' paths)
+     * @param budgetMs         the latency budget a frame may wait in the streamer
+     */
+    record PathInfo(Long estimateBps, int queueMs, boolean skipping, long framesSkipped, long cameraBitrateBps,
+                    int budgetMs) implements SignalMessage {
+        public PathInfo {
+            Fields.require(estimateBps == null || estimateBps >= 0, "estimateBps", "cannot be negative");
+            Fields.require(queueMs >= 0, "queueMs", "cannot be negative");
+            Fields.require(framesSkipped >= 0, "framesSkipped", "cannot be negative");
+            Fields.require(cameraBitrateBps >= 0, "cameraBitrateBps", "cannot be negative");
+            Fields.require(budgetMs > 0, "budgetMs", "must be positive");
+        }
+
+        @Override
+        public String type() {
+            return "path";
+        }
+    }
+
     /** What a viewer reports back (all optional). */
     record Telemetry(Double latencyMs, Double speedMps, Long framesDecoded) implements SignalMessage {
         public Telemetry {

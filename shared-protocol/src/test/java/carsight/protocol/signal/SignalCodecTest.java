@@ -27,6 +27,8 @@ class SignalCodecTest {
                 new SignalMessage.Pong(7, 1, 2, 3),
                 new SignalMessage.StreamInfo("H264", 1280, 720, 30, "42e01f", 90_000, 4_000_000_000L, 1_764_000_000_000_000L, "test pattern"),
                 new SignalMessage.FrameInfo(4_294_967_295L, 1, 2, 5000, true),
+                new SignalMessage.PathInfo(655_000L, 780, true, 42, 520_000, 150),
+                new SignalMessage.PathInfo(null, 0, false, 0, 1_500_000, 150),
                 new SignalMessage.Telemetry(112.5, 13.9, 1000L),
                 new SignalMessage.Telemetry(null, null, null));
     }

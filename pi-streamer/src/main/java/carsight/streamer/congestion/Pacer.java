@@ -1,0 +1,59 @@
+package carsight.streamer.congestion;
+
+/**
+ * Spaces a viewer's packets so they leave no faster than its path carries them (a token bucket): what the path
+ * cannot take then waits in the streamer, where the latency budget sees it and skips stale frames, instead of in a
+ * queue on the path (a router's, the radio's) that nobody can empty. Without a rate it lets everything through.
+ * Sans-I/O: it says how long to wait; the caller waits. Not thread-safe except {@link #rate(long)}.
+ */
+public final class Pacer {
+
+    /** Bytes that may leave back to back: a few packets, so a frame does not trickle out one packet at a time. */
+    static final int BURST_BYTES = 4 * 1200;
+
+    private volatile long rateBps;
+    private double tokens = BURST_BYTES;
+    private long lastNanos = Long.MIN_VALUE;
+
+    /** Bits per second from now on; 0 or less: no limit. */
+    public void rate(long bitsPerSecond) {
+        rateBps = bitsPerSecond;
+    }
+
+    public long rate() {
+        return rateBps;
+    }
+
+    /** How long a packet of {@code bytes} must wait before it may leave, ns (0: at once). */
+    public long waitNanos(int bytes, long nowNanos) {
+        long rate = rateBps;
+        if (rate <= 0) {
+            return 0;
+        }
+        refill(rate, nowNanos);
+        if (tokens >= bytes || tokens >= BURST_BYTES) {
+            return 0;
+        }
+        double missing = Math.min(bytes, BURST_BYTES) - tokens;
+        return (long) Math.ceil(missing * 8 * 1e9 / rate);
+    }
+
+    /** A packet of {@code bytes} left at {@code nowNanos}. */
+    public void sent(int bytes, long nowNanos) {
+        long rate = rateBps;
+        if (rate <= 0) {
+            tokens = BURST_BYTES;
+            lastNanos = nowNanos;
+            return;
+        }
+        refill(rate, nowNanos);
+        tokens -= bytes;
+    }
+
+    private void refill(long rate, long nowNanos) {
+        if (lastNanos != Long.MIN_VALUE && nowNanos > lastNanos) {
+            tokens = Math.min(BURST_BYTES, tokens + (nowNanos - lastNanos) * rate / 8e9);
+        }
+        lastNanos = nowNanos;
+    }
+}
