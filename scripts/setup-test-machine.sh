@@ -18,6 +18,7 @@ needs=(
   "fakeroot:fakeroot"
   "dpkg-deb:dpkg"
   "import:imagemagick"
+  "xdotool:xdotool"
   "fc-list:fontconfig"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
   "janus:janus"

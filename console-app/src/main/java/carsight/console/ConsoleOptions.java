@@ -3,13 +3,50 @@ package carsight.console;
 import carsight.protocol.speed.DistanceLevel;
 import carsight.protocol.speed.Speed;
 import carsight.protocol.speed.SpeedFormatException;
+import carsight.protocol.speed.SpeedUnit;
 
 import java.net.URI;
 import java.nio.file.Path;
 
 /** The console's command line. */
-public record ConsoleOptions(URI connect, String token, boolean demo, Speed speed, int durationSeconds, Path report,
-                             DistanceLevel.Thresholds thresholds, String fingerprint, boolean help) {
+public record ConsoleOptions(URI connect, String token, boolean demo, Speed speed, SpeedUnit speedUnit,
+                             int durationSeconds, Path report, DistanceLevel.Thresholds thresholds, String fingerprint,
+                             boolean help) {
+
+    /** What the top bar and {@code --connect} say when an address cannot be a streamer's. */
+    public static final String ADDRESS_FORM = "a streamer address looks like http://192.168.1.50:8080 "
+            + "(or https://… for one run with --https)";
+
+    /**
+     * A streamer's address as typed: {@code http://HOST:PORT} or {@code https://HOST:PORT} ({@code http://} is assumed
+     * when no scheme is given).
+     *
+     * @throws IllegalArgumentException saying what a valid address looks like
+     */
+    public static URI streamerAddress(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("no address: " + ADDRESS_FORM);
+        }
+        URI uri;
+        try {
+            uri = new URI(t.contains("://") ? t : "http://" + t);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + t + "' is not an address: " + ADDRESS_FORM);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("'" + t + "' does not start with http:// or https://: " + ADDRESS_FORM);
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("'" + t + "' names no host: " + ADDRESS_FORM);
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("'" + t + "' has no usable port: " + ADDRESS_FORM);
+        }
+        return URI.create(scheme + "://" + (uri.getHost().contains(":") && !uri.getHost().startsWith("[")
+                ? "[" + uri.getHost() + "]" : uri.getHost()) + (uri.getPort() > 0 ? ":" + uri.getPort() : ""));
+    }
 
     public static final String HELP = """
             Usage: carsight-console [options]
@@ -25,7 +62,8 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
               --thresholds G,A     blind distance colours: green up to G metres, amber up to A, red beyond (1,3)
               --help               this text
 
-            Keys: F11 fullscreen · S speed field · B open the browser viewer · Esc leave fullscreen
+            Keys: S speed field (Enter uses the speed, Esc keeps the old one) · B open the browser viewer (its
+            address, token and QR code are shown too) · F11 fullscreen · Esc leave fullscreen
             """;
 
     public static ConsoleOptions parse(String[] args) throws IllegalArgumentException {
@@ -33,6 +71,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
         String token = null;
         boolean demo = false;
         Speed speed = null;
+        SpeedUnit speedUnit = null;
         int duration = 0;
         Path report = null;
         DistanceLevel.Thresholds thresholds = DistanceLevel.Thresholds.defaults();
@@ -59,12 +98,9 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
                     switch (arg) {
                         case "--connect" -> {
                             try {
-                                connect = URI.create(value.contains("://") ? value : "http://" + value);
-                                if (connect.getHost() == null) {
-                                    throw new IllegalArgumentException();
-                                }
+                                connect = streamerAddress(value);
                             } catch (IllegalArgumentException e) {
-                                throw new IllegalArgumentException("--connect must be a streamer address like http://192.168.1.50:8080");
+                                throw new IllegalArgumentException("--connect: " + e.getMessage());
                             }
                         }
                         case "--token" -> token = value;
@@ -78,6 +114,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
                         case "--speed" -> {
                             try {
                                 speed = Speed.parse(value);
+                                speedUnit = Speed.unitOf(value, SpeedUnit.KMH);
                             } catch (SpeedFormatException e) {
                                 throw new IllegalArgumentException("--speed: " + e.getMessage());
                             }
@@ -115,6 +152,6 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
         if (fingerprint != null && (connect == null || !connect.getScheme().equals("https"))) {
             throw new IllegalArgumentException("--fingerprint goes with --connect https://…");
         }
-        return new ConsoleOptions(connect, token, demo, speed, duration, report, thresholds, fingerprint, help);
+        return new ConsoleOptions(connect, token, demo, speed, speedUnit, duration, report, thresholds, fingerprint, help);
     }
 }

@@ -55,7 +55,8 @@ public final class Launcher {
                 streamer.start(10_000);
                 ConsoleApp.demoStreamer = streamer;
                 options = new ConsoleOptions(URI.create("http://127.0.0.1:" + streamer.port()), "", true,
-                        options.speed(), options.durationSeconds(), options.report(), options.thresholds(), null, false);
+                        options.speed(), options.speedUnit(), options.durationSeconds(), options.report(),
+                        options.thresholds(), null, false);
                 System.err.println("carsight-console: demo streamer (test pattern 1280x720@30) on http://127.0.0.1:" + streamer.port());
             } catch (Exception e) {
                 System.err.println("carsight-console: cannot start the demo streamer: " + e.getMessage());

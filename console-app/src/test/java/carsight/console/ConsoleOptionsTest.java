@@ -16,6 +16,7 @@ class ConsoleOptionsTest {
         assertThat(o.connect().toString()).isEqualTo("http://192.0.2.7:8080");
         assertThat(o.token()).isEqualTo("t0ken");
         assertThat(o.speed().metresPerSecond()).isCloseTo(13.858, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(o.speedUnit()).as("the operator's own unit").isEqualTo(carsight.protocol.speed.SpeedUnit.MPH);
         assertThat(o.durationSeconds()).isEqualTo(20);
         assertThat(o.report().toString()).isEqualTo("out.json");
         assertThat(o.thresholds().greenMaxMetres()).isEqualTo(0.5);
@@ -31,8 +32,30 @@ class ConsoleOptionsTest {
             "--thresholds 3,1|--thresholds must be GREEN,AMBER",
             "--demo --connect 192.0.2.7:8080|contradict",
             "--bogus|unknown option --bogus",
+            "--connect ftp://car:21|a streamer address looks like http://192.168.1.50:8080",
+            "--connect http://|is not an address",
     })
     void badFlagsSayWhatIsWrong(String args, String message) {
         assertThatThrownBy(() -> ConsoleOptions.parse(args.split(" "))).hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', value = {
+            "192.0.2.7:8080|http://192.0.2.7:8080",
+            "  https://car.local:8443  |https://car.local:8443",
+            "HTTP://Car:8080|http://Car:8080",
+            "http://[2001:db8::7]:8080|http://[2001:db8::7]:8080",
+    })
+    void anAddressTypedInTheTopBarBecomesTheStreamers(String typed, String address) {
+        assertThat(ConsoleOptions.streamerAddress(typed).toString()).isEqualTo(address);
+    }
+
+    @ParameterizedTest(name = "[{index}] ''{0}''")
+    @CsvSource(delimiter = '|', value = {"not an address at all", "http://", "ws://car:8080", "http://car:99999", "''"})
+    void aBadAddressSaysWhatAGoodOneLooksLikeInsteadOfAnException(String typed) {
+        assertThatThrownBy(() -> ConsoleOptions.streamerAddress(typed))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a streamer address looks like http://192.168.1.50:8080")
+                .hasMessageNotContaining("Cannot invoke");
     }
 }

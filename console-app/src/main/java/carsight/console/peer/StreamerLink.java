@@ -46,6 +46,8 @@ import org.glassfish.tyrus.client.ClientManager;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import dev.onvoid.webrtc.media.FourCC;
+import dev.onvoid.webrtc.media.video.VideoBufferConverter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -66,10 +68,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Threads: libwebrtc's native threads deliver frames and events; one scheduler thread of ours does signaling
  * work, clock pings, synchronization-source polls and stats. Nothing here touches JavaFX; the listener hands values
- * to the UI. Decoded frames are kept newest-wins: {@link #takeNewestFrame()} gives the frame to show (the caller must
+ * to the UI. Decoded frames are kept newest-wins: {@link #takeNewest()} gives the frame to show (the caller must
  * {@link VideoFrame#release()} it), older unshown frames are released here.
  */
-public final class StreamerLink implements AutoCloseable {
+public final class StreamerLink implements AutoCloseable, carsight.console.video.Picture.Source {
 
     private static final System.Logger LOG = System.getLogger(StreamerLink.class.getName());
 
@@ -83,6 +85,10 @@ public final class StreamerLink implements AutoCloseable {
         }
 
         default void onStream(SignalMessage.StreamInfo stream) {
+        }
+
+        /** How the path keeps up: its estimate, the camera's bitrate, whether frames are being skipped. */
+        default void onPath(SignalMessage.PathInfo path) {
         }
 
         default void onClock(ClockOffset.Estimate estimate) {
@@ -102,7 +108,7 @@ public final class StreamerLink implements AutoCloseable {
         default void onStats(LinkStats stats) {
         }
 
-        /** A new decoded frame is waiting in {@link #takeNewestFrame()}. */
+        /** A new decoded frame is waiting in {@link #takeNewest()}. */
         default void onFrameReady() {
         }
     }
@@ -438,6 +444,8 @@ public final class StreamerLink implements AutoCloseable {
         } else if (message instanceof SignalMessage.Candidate c && !c.candidate().isEmpty()) {
             worker.execute(() -> a.pc.addIceCandidate(new RTCIceCandidate(c.sdpMid() == null ? "0" : c.sdpMid(),
                     c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate())));
+        } else if (message instanceof SignalMessage.PathInfo path) {
+            listener.onPath(path);
         } else if (message instanceof SignalMessage.StreamInfo s) {
             listener.onStream(s);
         } else if (message instanceof SignalMessage.IceServerInfo info) {
@@ -504,31 +512,52 @@ public final class StreamerLink implements AutoCloseable {
     }
 
     /**
-     * The newest decoded frame, or null; the caller owns it and must release it. {@code shown} must be called with
-     * the time it reached the screen, so the frame's latency can be told.
+     * The newest decoded frame, or null; the caller must report it {@link Frame#shown shown} or
+     * {@link Frame#discard discarded}, which releases it.
      */
-    public Frame takeNewestFrame() {
+    @Override
+    public Frame takeNewest() {
         VideoFrame frame = newest.getAndSet(null);
         long[] times = newestTimes.get();
         return frame == null ? null : new Frame(frame, times == null ? WallClock.nowMicros() : times[0]);
     }
 
-    /** A decoded frame handed to the renderer. */
-    public final class Frame {
+    /**
+     * A decoded frame handed to the renderer. It is released exactly once, whichever is called; a frame of a link
+     * that has been closed meanwhile (the operator reconnected) is released and otherwise ignored.
+     */
+    public final class Frame implements carsight.console.video.Picture {
         private final VideoFrame frame;
         private final long sinkMicros;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
         private Frame(VideoFrame frame, long sinkMicros) {
             this.frame = frame;
             this.sinkMicros = sinkMicros;
         }
 
-        public VideoFrame video() {
-            return frame;
+        @Override
+        public int width() {
+            return frame.buffer.getWidth();
+        }
+
+        @Override
+        public int height() {
+            return frame.buffer.getHeight();
+        }
+
+        @Override
+        public void writeBgra(ByteBuffer bgra) {
+            try {
+                // libyuv's FourCC names: ARGB is the bytes B, G, R, A — JavaFX's ByteBgraPre for an opaque picture
+                VideoBufferConverter.convertFromI420(frame.buffer, bgra, FourCC.ARGB);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot convert a frame: " + e, e);
+            }
         }
 
         /** Reads the test pattern's timecode from the luma plane, if there is one. */
-        public Optional<TimecodeWord.Timecode> timecode() {
+        Optional<TimecodeWord.Timecode> timecode() {
             I420Buffer i420 = frame.buffer.toI420(); // already I420: the same buffer, owned by the frame
             ByteBuffer y = i420.getDataY();
             int stride = i420.getStrideY();
@@ -538,13 +567,20 @@ public final class StreamerLink implements AutoCloseable {
             return FrameTimecode.read((x, yy) -> y.get(yy * stride + x) & 0xFF, i420.getWidth());
         }
 
-        /** Call once the frame is on screen; releases it. */
+        /** It is on screen: counts it, reads its timecode and times it; releases it. */
+        @Override
         public void shown(long screenMicros) {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
             Optional<TimecodeWord.Timecode> tc;
             try {
-                tc = timecode();
+                tc = closed ? Optional.empty() : timecode();
             } finally {
                 frame.release();
+            }
+            if (closed) {
+                return; // a frame of a link that is gone: nothing to count it against
             }
             framesShown.incrementAndGet();
             if (firstFrameMillis < 0) {
@@ -558,15 +594,22 @@ public final class StreamerLink implements AutoCloseable {
                 }
                 truthByScreenTime.put(screenMicros, truth);
             });
-            worker.execute(() -> {
-                timing.onShown(sinkMicros, screenMicros);
-                drainTiming();
-            });
+            try {
+                worker.execute(() -> {
+                    timing.onShown(sinkMicros, screenMicros);
+                    drainTiming();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed between the check and now: its timing no longer matters
+            }
         }
 
         /** Releases a frame that will not be shown. */
+        @Override
         public void discard() {
-            frame.release();
+            if (released.compareAndSet(false, true)) {
+                frame.release();
+            }
         }
     }
 

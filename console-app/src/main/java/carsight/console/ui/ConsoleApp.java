@@ -41,7 +41,7 @@ public final class ConsoleApp extends Application {
     private static final System.Logger LOG = System.getLogger(ConsoleApp.class.getName());
 
     /** Set by the launcher before {@link #launch}. */
-    public static volatile ConsoleOptions options = new ConsoleOptions(null, null, false, null, 0, null,
+    public static volatile ConsoleOptions options = new ConsoleOptions(null, null, false, null, null, 0, null,
             carsight.protocol.speed.DistanceLevel.Thresholds.defaults(), null, false);
     /** Set by the launcher in --demo mode: the in-process streamer to stop on exit. */
     public static volatile AutoCloseable demoStreamer;
@@ -53,12 +53,17 @@ public final class ConsoleApp extends Application {
     private SpeedField speedField;
     private TextField address;
     private PasswordField token;
+    private Label addressError;
+    private BrowserPanel browserPanel;
     private long startedMillis;
 
     @Override
     public void start(Stage stage) {
         startedMillis = System.currentTimeMillis();
         ConsoleOptions o = options;
+        if (o.speedUnit() != null) {
+            model.setUnit(o.speedUnit()); // the operator's own unit: --speed 30mph shows 30 mph
+        }
         if (o.speed() != null) {
             model.speedProperty().set(o.speed());
         }
@@ -68,13 +73,16 @@ public final class ConsoleApp extends Application {
         center.getStyleClass().add("video-area");
 
         speedField = new SpeedField(model);
+        speedField.onDone(video::requestFocus); // Enter or Esc: the keys belong to the window again
         Button browser = new Button("Open browser viewer (B)");
         browser.setId("open-browser");
         browser.setOnAction(e -> openBrowser());
         Button fullscreen = new Button("Fullscreen (F11)");
         fullscreen.setOnAction(e -> stage.setFullScreen(!stage.isFullScreen()));
+        browserPanel = new BrowserPanel();
         HistoryChart history = new HistoryChart(model);
-        VBox side = new VBox(14, new LatencyGauge(model), speedField, new HBox(8, browser, fullscreen), history);
+        VBox side = new VBox(14, new LatencyGauge(model), speedField, new HBox(8, browser, fullscreen), browserPanel,
+                history);
         side.getStyleClass().add("side-panel");
         side.setPrefWidth(380);
         side.setPadding(new Insets(14));
@@ -86,17 +94,36 @@ public final class ConsoleApp extends Application {
         token.setPromptText("token");
         token.setText(o.token() != null ? o.token() : prefs.get("token", ""));
         Button connect = new Button("Connect");
-        connect.setDefaultButton(true);
-        connect.setOnAction(e -> connect(URI.create(address.getText().trim()), token.getText().trim()));
+        connect.setId("connect");
+        // Enter connects from the address and token fields only (the Connect button is not the window's default:
+        // Enter in the speed field must not touch the link)
+        connect.setOnAction(e -> connectFromTopBar());
+        address.setOnAction(e -> connectFromTopBar());
+        token.setOnAction(e -> connectFromTopBar());
         Label brand = new Label("carsight");
         brand.getStyleClass().add("brand");
-        HBox top = new HBox(8, brand, address, token, connect);
-        top.setAlignment(Pos.CENTER_LEFT);
+        addressError = new Label();
+        addressError.setId("address-error");
+        addressError.getStyleClass().add("error");
+        addressError.setWrapText(true);
+        addressError.managedProperty().bind(addressError.textProperty().isNotEmpty());
+        addressError.visibleProperty().bind(addressError.managedProperty());
+        HBox bar = new HBox(8, brand, address, token, connect);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        VBox top = new VBox(4, bar, addressError);
         top.getStyleClass().add("top-bar");
 
-        BorderPane root = new BorderPane(center, top, side, new StatusBar(model), null);
+        // the side panel scrolls when the screen is short (a 1366x768 laptop), so the status bar always shows
+        javafx.scene.control.ScrollPane sideScroll = new javafx.scene.control.ScrollPane(side);
+        sideScroll.setFitToWidth(true);
+        sideScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        sideScroll.getStyleClass().add("side-scroll");
+        sideScroll.setFocusTraversable(false);
+        BorderPane root = new BorderPane(center, top, sideScroll, new StatusBar(model), null);
         root.getStyleClass().add("console");
-        Scene scene = new Scene(root, 1360, 800);
+        // as large as the design wants, no larger than the screen (a 1366x768 laptop keeps its status bar)
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(root, Math.min(1360, screen.getWidth()), Math.min(800, screen.getHeight() - 30));
         scene.getStylesheets().add(ConsoleApp.class.getResource("/carsight/console/console.css").toExternalForm());
         scene.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.F11) {
@@ -106,12 +133,18 @@ public final class ConsoleApp extends Application {
                 e.consume();
             } else if (e.getCode() == KeyCode.B && !(e.getTarget() instanceof TextField)) {
                 openBrowser();
+                e.consume();
             }
         });
         stage.setTitle("carsight — operator console");
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> Platform.exit());
         stage.show();
+        if (stage.getHeight() > screen.getHeight()) {
+            stage.setHeight(screen.getHeight());
+            stage.setY(screen.getMinY());
+        }
+        video.requestFocus(); // keys work at once; the speed field is one key (S) away
 
         Timeline refresh = new Timeline(new KeyFrame(Duration.seconds(1), e -> history.refresh(System.currentTimeMillis())));
         refresh.setCycleCount(Timeline.INDEFINITE);
@@ -124,6 +157,21 @@ public final class ConsoleApp extends Application {
             Timeline end = new Timeline(new KeyFrame(Duration.seconds(o.durationSeconds()), e -> finish()));
             end.play();
         }
+    }
+
+    /** The top bar's address and token: connects, or says what a valid address looks like and leaves the link be. */
+    private void connectFromTopBar() {
+        URI streamer;
+        try {
+            streamer = ConsoleOptions.streamerAddress(address.getText());
+        } catch (IllegalArgumentException e) {
+            addressError.setText(e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "not connecting: {0}", e.getMessage());
+            return;
+        }
+        addressError.setText("");
+        connect(streamer, token.getText().trim());
+        video.requestFocus();
     }
 
     private void connect(URI streamer, String key) {
@@ -162,6 +210,11 @@ public final class ConsoleApp extends Application {
             }
 
             @Override
+            public void onPath(SignalMessage.PathInfo path) {
+                Platform.runLater(() -> model.onPath(path));
+            }
+
+            @Override
             public void onClock(ClockOffset.Estimate estimate) {
                 Platform.runLater(() -> model.onUncertainty(estimate.uncertaintyMicros() / 1000.0));
             }
@@ -195,10 +248,32 @@ public final class ConsoleApp extends Application {
         link.start();
     }
 
+    /**
+     * Opens the streamer's page in a browser (with the token) and shows its address, a copy button and a QR code in
+     * the side panel, whether or not a browser could be opened here.
+     */
     private void openBrowser() {
-        String url = address.getText().trim();
+        URI streamer;
+        try {
+            streamer = ConsoleOptions.streamerAddress(address.getText());
+        } catch (IllegalArgumentException e) {
+            addressError.setText(e.getMessage());
+            return;
+        }
         String key = token.getText().trim();
-        getHostServices().showDocument(url + "/" + (key.isEmpty() ? "" : "#token=" + key));
+        String url = streamer + "/" + (key.isEmpty() ? "" : "#token=" + key);
+        BrowserOpener opener = new BrowserOpener(u -> {
+            getHostServices().showDocument(u);
+            return true;
+        });
+        Thread open = new Thread(() -> {
+            BrowserOpener.Result result = opener.open(url);
+            LOG.log(System.Logger.Level.INFO, "browser viewer {0}: {1}", streamer,
+                    result.opened() ? "opened with " + result.by() : "not opened: " + result.problem());
+            Platform.runLater(() -> browserPanel.show(result));
+        }, "open-browser");
+        open.setDaemon(true);
+        open.start();
     }
 
     private void finish() {

@@ -49,6 +49,8 @@ public final class ConsoleModel {
     private final ObjectProperty<DistanceLevel> level = new SimpleObjectProperty<>(DistanceLevel.GREEN);
     private final StringProperty statsText = new SimpleStringProperty("");
     private final StringProperty streamText = new SimpleStringProperty("");
+    private final StringProperty pathText = new SimpleStringProperty("");
+    private final javafx.beans.property.BooleanProperty narrow = new javafx.beans.property.SimpleBooleanProperty(false);
     private final ObjectProperty<DistanceLevel.Thresholds> thresholds = new SimpleObjectProperty<>(DistanceLevel.Thresholds.defaults());
 
     private final LatencyStats latencyHistory = new LatencyStats(HISTORY_MILLIS, 1_000_000);
@@ -125,6 +127,19 @@ public final class ConsoleModel {
                 s.candidateType(), s.bitrateKbps(), s.fps(), s.lossPercent(), s.nackCount(), s.freezeCount()));
     }
 
+    /**
+     * The streamer's word on the path: what it carries, what the camera sends now (it follows the path), and whether
+     * frames are being skipped because the link is too narrow.
+     */
+    public void onPath(carsight.protocol.signal.SignalMessage.PathInfo p) {
+        String estimate = p.estimateBps() == null ? "path: estimating" : String.format(Locale.ROOT, "path %.2f Mbit/s",
+                p.estimateBps() / 1e6);
+        pathText.set(estimate + String.format(Locale.ROOT, " · camera %.2f Mbit/s", p.cameraBitrateBps() / 1e6)
+                + (p.queueMs() > 0 ? " · queue " + p.queueMs() + " ms" : "")
+                + (p.framesSkipped() > 0 ? " · skipped " + p.framesSkipped() : ""));
+        narrow.set(p.skipping());
+    }
+
     public void onStream(int width, int height, double fps, String camera) {
         streamText.set(String.format(Locale.ROOT, "%dx%d @ %.0f fps · %s", width, height, fps, camera));
     }
@@ -189,6 +204,9 @@ public final class ConsoleModel {
     public ObjectProperty<DistanceLevel> levelProperty() { return level; }
     public StringProperty statsTextProperty() { return statsText; }
     public StringProperty streamTextProperty() { return streamText; }
+    public StringProperty pathTextProperty() { return pathText; }
+    /** Frames are being skipped: the link is too narrow for the stream just now. */
+    public javafx.beans.property.BooleanProperty narrowProperty() { return narrow; }
     public ObjectProperty<DistanceLevel.Thresholds> thresholdsProperty() { return thresholds; }
 
     static double[] copy(double[] a) {

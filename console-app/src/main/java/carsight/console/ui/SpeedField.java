@@ -16,8 +16,10 @@ import javafx.util.StringConverter;
 public final class SpeedField extends VBox {
 
     private final TextField input = new TextField();
+    private final ConsoleModel model;
 
     public SpeedField(ConsoleModel model) {
+        this.model = model;
         getStyleClass().add("speed-field");
         Label caption = new Label("SPEED");
         caption.getStyleClass().add("caption");
@@ -54,6 +56,23 @@ public final class SpeedField extends VBox {
         error.managedProperty().bind(error.visibleProperty());
         HBox row = new HBox(6, input, unit);
         getChildren().addAll(caption, row, error);
+    }
+
+    /**
+     * {@code done} runs when the operator finishes with the field: Enter (the typed speed stays in force) or Esc (the
+     * field shows the speed in force again). Neither touches the link.
+     */
+    public void onDone(Runnable done) {
+        input.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER) {
+                e.consume();
+                done.run();
+            } else if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+                e.consume();
+                input.setText(number(model.speedProperty().get().in(model.unitProperty().get())));
+                done.run();
+            }
+        });
     }
 
     public void focusInput() {

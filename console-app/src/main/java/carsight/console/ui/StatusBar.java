@@ -30,10 +30,14 @@ public final class StatusBar extends HBox {
         Label stream = new Label();
         stream.getStyleClass().add("caption");
         stream.textProperty().bind(model.streamTextProperty());
+        Label path = new Label();
+        path.setId("path");
+        path.getStyleClass().add("caption");
+        path.textProperty().bind(model.pathTextProperty());
         Label certificate = new Label();
         certificate.setId("certificate");
         certificate.getStyleClass().add("caption");
         certificate.textProperty().bind(model.certificateProperty());
-        getChildren().addAll(state, detail, grow, certificate, stream, stats);
+        getChildren().addAll(state, detail, grow, certificate, stream, path, stats);
     }
 }

@@ -1,10 +1,6 @@
 package carsight.console.video;
 
 import carsight.protocol.clock.WallClock;
-import carsight.console.peer.StreamerLink;
-import dev.onvoid.webrtc.media.FourCC;
-import dev.onvoid.webrtc.media.video.VideoBufferConverter;
-import dev.onvoid.webrtc.media.video.VideoFrame;
 import javafx.application.Platform;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelBuffer;
@@ -16,13 +12,16 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Semaphore;
 
 /**
- * Shows the decoded video, aspect kept. Frames are converted I420 → BGRA off the JavaFX thread into one of two
- * buffers; the JavaFX thread only swaps the image and marks it dirty. While a converted frame waits to be shown,
- * newer decoded frames replace each other in the link (newest wins), so a slow screen never builds a queue.
+ * Shows the decoded video, aspect kept. Pictures are converted to BGRA off the JavaFX thread into one of two
+ * buffers; the JavaFX thread only swaps the image and marks it dirty. While a converted picture waits to be shown,
+ * newer decoded ones replace each other in the source (newest wins), so a slow screen never builds a queue.
  *
- * <p>A frame's screen time is taken in the pulse that draws it: after the image was updated, the next pulse lays the
- * scene out and hands it to the renderer, and its post-layout listener stamps the frame then. What that leaves out:
- * the renderer's own work (a few ms in software), the wait for the display's refresh and the monitor itself.
+ * <p>A picture's screen time is taken in the pulse that draws it: after the image was updated, the next pulse lays the
+ * scene out and hands it to the renderer, and its post-layout listener stamps the picture then. What that leaves
+ * out: the renderer's own work (a few ms in software), the wait for the display's refresh and the monitor itself.
+ *
+ * <p>The hand-off never stalls: whatever a picture does when told it was shown or discarded, the converter gets its
+ * turn back; a picture from a source that has been replaced meanwhile (the operator reconnected) is discarded.
  */
 public final class VideoPane extends StackPane {
 
@@ -32,15 +31,18 @@ public final class VideoPane extends StackPane {
     private final Thread converter;
     private final Semaphore frameReady = new Semaphore(0);
     private final Semaphore screenFree = new Semaphore(1);
-    private volatile StreamerLink link;
+    private volatile Picture.Source source;
     private volatile boolean running = true;
     private Surface[] surfaces;
     private int back;
-    /** A frame whose image was updated and which the next pulse will draw (JavaFX thread only). */
-    private StreamerLink.Frame onItsWay;
+    /** A picture whose image was updated and which the next pulse will draw (JavaFX thread only). */
+    private OnItsWay onItsWay;
     private final Runnable pulse = this::drawn;
 
-    /** One of the two images frames are drawn into. */
+    private record OnItsWay(Picture picture, Picture.Source source) {
+    }
+
+    /** One of the two images pictures are drawn into. */
     private record Surface(int width, int height, ByteBuffer pixels, PixelBuffer<ByteBuffer> buffer, WritableImage image) {
         static Surface of(int width, int height) {
             ByteBuffer pixels = ByteBuffer.allocateDirect(width * height * 4);
@@ -51,6 +53,8 @@ public final class VideoPane extends StackPane {
 
     public VideoPane() {
         getStyleClass().add("video-pane");
+        setId("video");
+        setFocusTraversable(true);
         view.setPreserveRatio(true);
         view.setSmooth(true);
         view.fitWidthProperty().bind(widthProperty());
@@ -70,11 +74,13 @@ public final class VideoPane extends StackPane {
         converter.start();
     }
 
-    public void attach(StreamerLink link) {
-        this.link = link;
+    /** Shows pictures from {@code next} from now on; one still on its way from the previous source is dropped. */
+    public void attach(Picture.Source next) {
+        this.source = next;
+        frameReady();
     }
 
-    /** Called (from any thread) when the link has a new decoded frame. */
+    /** Called (from any thread) when the source has a new decoded picture. */
     public void frameReady() {
         frameReady.release();
     }
@@ -84,59 +90,84 @@ public final class VideoPane extends StackPane {
             try {
                 frameReady.acquire();
                 frameReady.drainPermits();
-                screenFree.acquire(); // the previous frame has reached the screen
+                screenFree.acquire(); // the previous picture has been drawn or dropped
             } catch (InterruptedException e) {
                 return;
             }
-            StreamerLink current = link;
-            StreamerLink.Frame frame = current == null ? null : current.takeNewestFrame();
-            if (frame == null) {
+            Picture.Source from = source;
+            Picture picture = null;
+            try {
+                picture = from == null ? null : from.takeNewest();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "video: cannot take a frame: {0}", e.toString());
+            }
+            if (picture == null) {
                 screenFree.release();
                 continue;
             }
             try {
-                VideoFrame video = frame.video();
-                int width = video.buffer.getWidth();
-                int height = video.buffer.getHeight();
+                int width = picture.width();
+                int height = picture.height();
                 if (surfaces == null || surfaces[0].width() != width || surfaces[0].height() != height) {
                     surfaces = new Surface[]{Surface.of(width, height), Surface.of(width, height)};
                 }
                 Surface target = surfaces[back];
                 back ^= 1;
                 target.pixels().clear();
-                VideoBufferConverter.convertFromI420(video.buffer, target.pixels(), FourCC.ARGB);
-                Platform.runLater(() -> {
-                    try {
-                        target.buffer().updateBuffer(b -> null);
-                        if (view.getImage() != target.image()) {
-                            view.setImage(target.image());
-                        }
-                        onItsWay = frame; // stamped by the pulse that draws it
-                    } catch (RuntimeException e) {
-                        frame.discard();
-                        screenFree.release();
-                        throw e;
-                    }
-                });
-            } catch (Exception e) {
+                picture.writeBgra(target.pixels());
+                Picture converted = picture;
+                Platform.runLater(() -> update(target, converted, from));
+            } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "video: cannot convert a frame: {0}", e.toString());
-                frame.discard();
+                release(picture, false, 0);
                 screenFree.release();
             }
         }
     }
 
-    /** Post-layout pulse listener: the frame updated before this pulse is drawn by it. */
+    /** JavaFX thread: the new image; the pulse that draws it stamps the picture. */
+    private void update(Surface target, Picture picture, Picture.Source from) {
+        try {
+            target.buffer().updateBuffer(b -> null);
+            if (view.getImage() != target.image()) {
+                view.setImage(target.image());
+            }
+            if (onItsWay != null) { // cannot happen (one picture at a time), but never lose a permit over it
+                release(onItsWay.picture(), false, 0);
+                screenFree.release();
+            }
+            onItsWay = new OnItsWay(picture, from);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "video: cannot show a frame: {0}", e.toString());
+            release(picture, false, 0);
+            screenFree.release();
+        }
+    }
+
+    /** Post-layout pulse listener: the picture updated before this pulse is drawn by it. */
     private void drawn() {
-        StreamerLink.Frame frame = onItsWay;
-        if (frame == null) {
+        OnItsWay drawn = onItsWay;
+        if (drawn == null) {
             return;
         }
         onItsWay = null;
         try {
-            frame.shown(WallClock.nowMicros());
+            release(drawn.picture(), drawn.source() == source, WallClock.nowMicros());
         } finally {
             screenFree.release();
+        }
+    }
+
+    /** Reports a picture shown (when its source is still the current one) or discarded; never throws. */
+    private static void release(Picture picture, boolean shown, long screenMicros) {
+        try {
+            if (shown) {
+                picture.shown(screenMicros);
+            } else {
+                picture.discard();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "video: a frame could not be released: {0}", e.toString());
         }
     }
 
@@ -144,5 +175,4 @@ public final class VideoPane extends StackPane {
         running = false;
         converter.interrupt();
     }
-
 }

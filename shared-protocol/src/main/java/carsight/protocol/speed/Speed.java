@@ -52,6 +52,16 @@ public record Speed(double metresPerSecond) {
         return speed;
     }
 
+    /** The unit {@code text} names (as {@link #parse} reads it), or {@code defaultUnit} when it names none. */
+    public static SpeedUnit unitOf(String text, SpeedUnit defaultUnit) {
+        Matcher m = text == null ? null : FORMAT.matcher(text);
+        if (m == null || !m.matches() || m.group(2).isEmpty()) {
+            return defaultUnit;
+        }
+        SpeedUnit unit = SpeedUnit.parse(m.group(2));
+        return unit == null ? defaultUnit : unit;
+    }
+
     public double in(SpeedUnit unit) {
         return unit.fromMetresPerSecond(metresPerSecond);
     }
