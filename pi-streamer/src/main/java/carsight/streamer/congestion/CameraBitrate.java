@@ -25,7 +25,7 @@ public final class CameraBitrate {
 
     static final int HEADROOM_PERCENT = 80;
     /** An estimate below this share of what is sent means the path does not keep up. */
-    static final int CONGESTED_BELOW_SENT_PERCENT = 105;
+    static final int CONGESTED_BELOW_SENT_PERCENT = 95;
     static final long DOWN_GAP_MILLIS = 2_000;
     /** An upward step goes no further than this share of the path's estimate. */
     static final int UP_TO_ESTIMATE_PERCENT = 95;

@@ -25,6 +25,7 @@ final class FrameQueue implements FrameFanout.Subscriber {
     private final Condition notEmpty = lock.newCondition();
     private boolean waitingForKeyframe;
     private long dropped;
+    private long bytes;
 
     FrameQueue(int capacity) {
         this.capacity = capacity;
@@ -52,12 +53,14 @@ final class FrameQueue implements FrameFanout.Subscriber {
             if (frames.size() >= capacity) {
                 dropped += frames.size() + 1;
                 frames.clear();
+                bytes = 0;
                 waitingForKeyframe = !frame.keyframe();
                 if (waitingForKeyframe) {
                     return;
                 }
             }
             frames.addLast(new Queued(frame, System.nanoTime(), replayed));
+            bytes += frame.accessUnit().size();
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -75,7 +78,19 @@ final class FrameQueue implements FrameFanout.Subscriber {
                 }
                 nanos = notEmpty.awaitNanos(nanos);
             }
-            return frames.pollFirst();
+            Queued next = frames.pollFirst();
+            bytes -= next.frame().accessUnit().size();
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes of the pictures waiting (taken ones excluded). */
+    long bytes() {
+        lock.lock();
+        try {
+            return bytes;
         } finally {
             lock.unlock();
         }

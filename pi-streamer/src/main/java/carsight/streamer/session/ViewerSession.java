@@ -412,8 +412,10 @@ public final class ViewerSession implements AutoCloseable {
                     continue;
                 }
                 EncodedFrame frame = queued.frame();
+                long rate = sendPath.pacer().rate();
+                long drain = rate <= 0 ? 0 : (queue.bytes() + frame.accessUnit().size()) * 8 * 1_000_000_000L / rate;
                 LatencyBudget.Decision decision = budget.decide(frame.keyframe(), System.nanoTime() - queued.arrivedNanos(),
-                        queued.replayed());
+                        queued.replayed(), drain);
                 switch (decision) {
                     case SKIP_LATE -> {
                         skipping = true;

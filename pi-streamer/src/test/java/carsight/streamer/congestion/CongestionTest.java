@@ -70,16 +70,21 @@ class CongestionTest {
     @Test
     void aFrameOverTheBudgetStartsASkipThatOnlyAKeyframeInTimeEnds() {
         LatencyBudget budget = new LatencyBudget(150);
-        assertThat(budget.decide(false, 20 * MS, false)).isEqualTo(LatencyBudget.Decision.SEND);
-        assertThat(budget.decide(false, 400 * MS, true)).as("a replayed picture is never late").isEqualTo(LatencyBudget.Decision.SEND);
-        assertThat(budget.decide(false, 151 * MS, false)).isEqualTo(LatencyBudget.Decision.SKIP_LATE);
+        long slowPath = 500 * MS; // the path needs half a second for what is queued
+        assertThat(budget.decide(false, 20 * MS, false, slowPath)).isEqualTo(LatencyBudget.Decision.SEND);
+        assertThat(budget.decide(false, 400 * MS, true, slowPath)).as("a replayed picture is never late")
+                .isEqualTo(LatencyBudget.Decision.SEND);
+        assertThat(budget.decide(false, 400 * MS, false, 20 * MS))
+                .as("late from a stall, but the path drains the queue at once: catch up").isEqualTo(LatencyBudget.Decision.SEND);
+        assertThat(budget.decide(false, 400 * MS, false, 0)).as("no estimate yet: catch up").isEqualTo(LatencyBudget.Decision.SEND);
+        assertThat(budget.decide(false, 151 * MS, false, slowPath)).isEqualTo(LatencyBudget.Decision.SKIP_LATE);
         assertThat(budget.skipping()).isTrue();
-        assertThat(budget.decide(false, 10 * MS, false)).as("it cannot be decoded without the one before")
+        assertThat(budget.decide(false, 10 * MS, false, slowPath)).as("it cannot be decoded without the one before")
                 .isEqualTo(LatencyBudget.Decision.SKIP_UNTIL_KEYFRAME);
-        assertThat(budget.decide(true, 300 * MS, false)).as("a keyframe that is late itself")
+        assertThat(budget.decide(true, 300 * MS, false, slowPath)).as("a keyframe that is late itself")
                 .isEqualTo(LatencyBudget.Decision.SKIP_UNTIL_KEYFRAME);
-        assertThat(budget.decide(true, 30 * MS, false)).isEqualTo(LatencyBudget.Decision.SEND_RESUMING);
-        assertThat(budget.decide(false, 30 * MS, false)).isEqualTo(LatencyBudget.Decision.SEND);
+        assertThat(budget.decide(true, 30 * MS, false, slowPath)).isEqualTo(LatencyBudget.Decision.SEND_RESUMING);
+        assertThat(budget.decide(false, 30 * MS, false, slowPath)).isEqualTo(LatencyBudget.Decision.SEND);
         assertThat(budget.skipped()).isEqualTo(3);
         assertThat(budget.skips()).isEqualTo(1);
         assertThatThrownBy(() -> new LatencyBudget(0)).hasMessageContaining("positive");
