@@ -19,8 +19,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 out=${2:-bench/results}
+quick=0
+if [ "$seconds" = --quick ]; then
+  # a smoke check: every phase once, briefly, at one size and one narrow link; results in a scratch directory
+  quick=1
+  seconds=12
+  out=${2:-$(mktemp -d /tmp/carsight-lab-quick.XXXXXX)}
+  LAB_CONFIGS=${LAB_CONFIGS:-640x480 30 1500000}
+fi
 if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 12)); then
-  echo "usage: bash bench/latency-lab.sh [SECONDS, at least 12] [OUTPUT_DIR]" >&2
+  echo "usage: bash bench/latency-lab.sh [SECONDS, at least 12 | --quick] [OUTPUT_DIR]" >&2
   exit 2
 fi
 command -v janus >/dev/null || { echo "janus is missing: bash scripts/setup-test-machine.sh installs it" >&2; exit 1; }
@@ -29,7 +37,7 @@ work=$(mktemp -d /tmp/carsight-lab.XXXXXX)
 source bench/lib.sh
 
 cp=$(bench_console_classpath "$work")
-bench_clip "$work/clip.h264" 20
+bench_clip "$work/clip.h264" $((quick ? 4 : 20))
 bench_janus_config "$work/janus" 198.51.100.1 5004
 bench_namespaces cslab-s cslab-v cslab
 fx=(-Dglass.platform=Monocle -Dmonocle.platform=Headless -Dheadless.geometry=1920x1080-32 -Dprism.order=sw
@@ -136,6 +144,8 @@ measure() {
 # run down, for a look at one thing
 IFS=';' read -r -a configs <<< "${LAB_CONFIGS:-640x480 10 1000000;640x480 30 1500000;640x480 90 2500000;1280x720 30 4000000}"
 phases=${LAB_PHASES:-consoles browsers cost narrow}
+links="3000 1200 1000 600 3000-800" # the narrow phase's links, kbit/s (3000-800: drops from 3000 to 800 half-way)
+[ "$quick" = 1 ] && links=1000
 for config in "${configs[@]}"; do
   read -r size fps bitrate <<<"$config"
   tag="${size}@${fps}"
@@ -173,7 +183,7 @@ done
 
 if [[ " $phases " == *" cost "* ]]; then
 # the cost of sending, with the file camera: no encoder in the streamer's process, so its CPU is the sending itself
-for viewers in 1 4; do
+for viewers in $([ "$quick" = 1 ] && echo 1 || echo 1 4); do
   echo "file camera: $viewers webrtc-java receiver(s) for $seconds s..." >&2
   start_streamer "file-$viewers" --camera "file:$work/clip.h264"
   receivers=()
@@ -222,7 +232,7 @@ shape() {
     ip netns exec cslab-s tc qdisc replace dev "$dev" root tbf rate "${1}kbit" burst 16kb latency 1000ms
   done
 }
-for link in 3000 1200 1000 600 3000-800; do
+for link in $links; do
   echo "narrow link $link kbit/s: console, Chromium over WHEP and Chromium through Janus for $seconds s..." >&2
   shape "${link%-*}"
   start_janus "narrow-$link" "$work/janus-narrow"
@@ -248,11 +258,13 @@ done
 shape 100000
 fi
 
-python3 - "$work" "$out" "$seconds" "$(getconf CLK_TCK)" "$(IFS=';'; echo "${configs[*]}")" "$phases" <<'PY'
+python3 - "$work" "$out" "$seconds" "$(getconf CLK_TCK)" "$(IFS=';'; echo "${configs[*]}")" "$phases" "$links" "$quick" <<'PY'
 import datetime, json, sys
 work, out, seconds, hz = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 tags = [c.split()[0] + "@" + c.split()[1] for c in sys.argv[5].split(";")]
 phases = sys.argv[6].split()
+links = sys.argv[7].split()
+quick = sys.argv[8] == "1"
 
 def load(name, part=None):
     try:
@@ -298,7 +310,7 @@ for tag in tags:
                               "usage": browsers}})
 
 costs = []
-for viewers in (1, 4):
+for viewers in ((1,) if quick else (1, 4)):
     u = usage(f"file-{viewers}")
     streamer, mbps = u.get("streamer", {}), u.get("mbpsOut")
     cpu = streamer.get("cpuSecondsPerMinute")
@@ -370,13 +382,13 @@ table(["run", "Mbit/s out", "streamer CPU", "per Mbit/s", "RSS MB", "Janus CPU",
         f(c["streamerPeakRssMb"]), f(c.get("janusCpuSecondsPerMinute")), f(c.get("janusCpuSecondsPerMinutePerMbps")),
         f(c.get("janusPeakRssMb"))] for c in costs])
 print(f"(1 Chromium + Janus: the streamer sends to one Chromium and the plain RTP copy to Janus, Janus to one Chromium; "
-      f"frames decoded {f(costs[2]['chromiumWhepFramesDecoded'])} and {f(costs[2]['chromiumJanusFramesDecoded'])})")
+      f"frames decoded {f(costs[-1]['chromiumWhepFramesDecoded'])} and {f(costs[-1]['chromiumJanusFramesDecoded'])})")
 narrow = []
 if "narrow" in phases:
     import os, re
     def per_second(count, span):
         return round(count / span, 1) if count is not None and span else None
-    for link in ("3000", "1200", "1000", "600", "3000-800"):
+    for link in links:
         c, w, j = load(f"narrow-{link}-console"), load(f"narrow-{link}-whep", "stats"), load(f"narrow-{link}-janus", "stats")
         camera = ""
         if os.path.exists(f"{work}/narrow-{link}-camera.txt"):

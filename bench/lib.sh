@@ -29,11 +29,16 @@ bench_fail() {
 }
 
 # bench_build WORK MODULE: builds and installs every module as the test command does (Maven fetches what the local
-# repository lacks), then writes MODULE's test class path to WORK/cp.txt; stops the script when either fails
+# repository lacks; CARSIGHT_BENCH_BUILT=1 skips this when it was just done), then writes MODULE's test class path to
+# WORK/cp.txt; stops the script when either fails
 bench_build() {
-  echo "building..." >&2
-  mvn -B -q -ntp -DskipTests install > "$1/build.log" 2>&1 \
-      || bench_fail "the build failed (mvn -B -ntp -DskipTests install; log $1/build.log):" "$1/build.log"
+  if [ "${CARSIGHT_BENCH_BUILT:-}" = 1 ]; then
+    : > "$1/build.log" # built once already by the caller (scripts/bench-smoke.sh)
+  else
+    echo "building..." >&2
+    mvn -B -q -ntp -DskipTests install > "$1/build.log" 2>&1 \
+        || bench_fail "the build failed (mvn -B -ntp -DskipTests install; log $1/build.log):" "$1/build.log"
+  fi
   mvn -B -q -ntp -pl "$2" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$1/cp.txt" \
       >> "$1/build.log" 2>&1 || bench_fail "cannot get $2's class path (log $1/build.log):" "$1/build.log"
   [ -s "$1/cp.txt" ] || bench_fail "$2's class path came out empty (log $1/build.log)" "$1/build.log"
@@ -50,6 +55,20 @@ bench_streamer_classpath() {
 bench_console_classpath() {
   bench_build "$1" console-app
   echo "console-app/target/test-classes:console-app/target/classes:$(cat "$1/cp.txt")"
+}
+
+# bench_probe_figure JSON FIELD WHAT: the field's value in a probe's summary; stops the script, naming WHAT, when the
+# probe wrote no summary, failed, or gave no such figure
+bench_probe_figure() {
+  local value
+  value=$(python3 -c "import json,sys
+d = json.load(open(sys.argv[1]))
+if d.get('failure'): sys.exit('failed: ' + d['failure'])
+v = d.get('stats', d)
+for k in sys.argv[2].split('.'): v = v.get(k) if isinstance(v, dict) else None
+if v is None: sys.exit('no ' + sys.argv[2])
+print(v)" "$1" "$2" 2>&1) || bench_fail "$3 gave no figure: $value (see ${1%.json}.log)" "${1%.json}.log"
+  echo "$value"
 }
 
 # bench_clip FILE SECONDS: a 1280x720@30, ~4 Mbit/s baseline clip with a keyframe every second

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The project's test command: installs what the tests need (when missing), then builds and runs every test,
-# including the installers (profile packages: both .deb files, checked by packaging/src/test/*IT), then a short
-# fuzzing run of every parser that reads the network (scripts/fuzz.sh).
+# including the installers (profile packages: both .deb files, checked by packaging/src/test/*IT), then every
+# benchmark in its quick mode (scripts/bench-smoke.sh), then a short fuzzing run of every parser that reads the
+# network (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-test-machine.sh
 # the fuzz tests' saved inputs are replayed by the fuzzing run below, not twice
-mvn -B -ntp -Ppackages verify -Dcarsight.fuzz.replay.skip=true "$@"
+# install: the benchmarks' class paths come from the local repository
+mvn -B -ntp -Ppackages install -Dcarsight.fuzz.replay.skip=true "$@"
+bash scripts/bench-smoke.sh
 bash scripts/fuzz.sh 10s
