@@ -71,12 +71,14 @@ print(v)" "$1" "$2" 2>&1) || bench_fail "$3 gave no figure: $value (see ${1%.jso
   echo "$value"
 }
 
-# bench_clip FILE SECONDS: a 1280x720@30, ~4 Mbit/s baseline clip with a keyframe every second
+# bench_clip FILE SECONDS [SIZE FPS BITRATE]: a baseline clip with a keyframe every second (default 1280x720@30,
+# ~4 Mbit/s)
 bench_clip() {
-  echo "encoding a 1280x720@30 4 Mbit/s baseline clip..." >&2
-  ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=1280x720:rate=30" -t "$2" -c:v libx264 \
-      -preset veryfast -profile:v baseline -b:v 4M -maxrate 4M -bufsize 2M -g 30 -x264-params repeat-headers=1 \
-      -f h264 "$1"
+  local size=${3:-1280x720} fps=${4:-30} rate=${5:-4M}
+  echo "encoding a $size@$fps $rate baseline clip..." >&2
+  ffmpeg -hide_banner -loglevel error -f lavfi -i "testsrc2=size=$size:rate=$fps" -t "$2" -c:v libx264 \
+      -preset veryfast -profile:v baseline -b:v "$rate" -maxrate "$rate" -bufsize "$rate" -g "$fps" \
+      -x264-params repeat-headers=1 -f h264 -y "$1"
 }
 
 # bench_wait_listening LOG: until the streamer says it listens (10 s at most)

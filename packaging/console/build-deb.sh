@@ -13,8 +13,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 [[ -r $jar ]] || { echo "build-deb: no console jar at $jar (build console-app first)" >&2; exit 1; }
 jpackage=${JAVA_HOME:+$JAVA_HOME/bin/}jpackage
 command -v "$jpackage" >/dev/null || { echo "build-deb: jpackage (JDK 17 or newer) is needed" >&2; exit 1; }
-command -v dpkg-deb >/dev/null && command -v fakeroot >/dev/null \
-    || { echo "build-deb: dpkg-deb and fakeroot are needed (Debian packages dpkg, fakeroot)" >&2; exit 1; }
+command -v dpkg-deb >/dev/null || { echo "build-deb: dpkg-deb is needed (Debian package dpkg)" >&2; exit 1; }
+changelog_version=$(sed -n '1s/^carsight-console (\([^)]*\)).*/\1/p' "$here/changelog")
+if [[ $changelog_version != "$version" ]]; then
+    echo "build-deb: console/changelog starts at $changelog_version but the project is $version: add an entry" >&2
+    exit 1
+fi
 arch=$(dpkg --print-architecture)
 
 work="$out/console-work"
@@ -32,19 +36,34 @@ cp "$jar" "$work/input/carsight-console.jar"
     --dest "$out/console-image"
 echo "build-deb: app-image $out/console-image/carsight-console ($(du -sh "$out/console-image/carsight-console" | cut -f1))"
 
-# the .deb from that image: menu entry, icon, /usr/bin/carsight-console, and the libraries JavaFX and the
-# audio device module load at run time (jpackage finds the runtime's own)
-cp "$here/copyright" "$work/copyright.txt"
-"$jpackage" --type deb --app-image "$out/console-image/carsight-console" --name carsight-console \
-    --app-version "$version" --vendor carsight \
-    --description "carsight operator console: live video from the car, its latency and blind distance" \
-    --resource-dir "$here/linux" \
-    --linux-package-deps "libpulse0, libgtk-3-0" \
-    --linux-shortcut --linux-menu-group "AudioVideo;Video" --linux-app-category video \
-    --linux-deb-maintainer "dev@carsight.invalid" --about-url "https://carsight.invalid/" \
-    --license-file "$work/copyright.txt" \
-    --icon "$here/carsight.png" \
-    --dest "$work"
-mv "$work"/carsight-console_*_"${arch}.deb" "$out/carsight-console_${version}_${arch}.deb"
+# The .deb, built the Debian way rather than by jpackage: the menu entry and the icon are files the package owns
+# (/usr/share/applications, /usr/share/icons/hicolor; the desktop's own triggers refresh their caches), the command
+# is a packaged link, and there are no maintainer scripts that could fail on a machine without a desktop menu
+# system (jpackage's run xdg-desktop-menu, which stops on a server or in a container).
+root="$work/root"
+install -d "$root/opt" "$root/usr/bin" "$root/usr/share/doc/carsight-console"
+cp -a "$out/console-image/carsight-console" "$root/opt/carsight-console"
+ln -s /opt/carsight-console/bin/carsight-console "$root/usr/bin/carsight-console"
+install -D -m 644 "$here/linux/carsight-console.desktop" "$root/usr/share/applications/carsight-console.desktop"
+install -D -m 644 "$here/carsight.png" "$root/usr/share/icons/hicolor/256x256/apps/carsight-console.png"
+install -m 644 "$here/copyright" "$root/usr/share/doc/carsight-console/copyright"
+gzip -9n < "$here/changelog" > "$root/usr/share/doc/carsight-console/changelog.gz"
+find "$root" -type d -exec chmod 755 {} +
+
+# what the image's own libraries need from the system (as jpackage finds it: the package of each library they load),
+# and what JavaFX and the audio device module load at run time
+needs=$(find "$root/opt/carsight-console" -name '*.so*' -type f -exec ldd {} + 2>/dev/null \
+    | awk '/=> \// {print $3}' | sort -u | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u | paste -sd, - || true)
+depends=$(echo "${needs:+$needs,}libpulse0,libgtk-3-0" | tr ',' '\n' | sed 's/ //g' | grep -v '^$' | sort -u | paste -sd, - \
+    | sed 's/,/, /g')
+size=$(du -sk --apparent-size "$root" | cut -f1)
+install -d "$root/DEBIAN"
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
+    "$here/linux/control" > "$root/DEBIAN/control"
+(cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) \
+    > "$root/DEBIAN/md5sums"
+chmod 644 "$root/DEBIAN/md5sums"
+deb="$out/carsight-console_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 rm -rf "$work"
-echo "build-deb: $out/carsight-console_${version}_${arch}.deb ($(du -h "$out/carsight-console_${version}_${arch}.deb" | cut -f1))"
+echo "build-deb: $deb ($(du -h "$deb" | cut -f1))"

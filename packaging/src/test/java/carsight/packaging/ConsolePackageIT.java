@@ -42,7 +42,8 @@ class ConsolePackageIT {
         assertThat(deb.field("Version")).isEqualTo(Deb.version());
         assertThat(deb.field("Architecture")).isEqualTo(Deb.run(List.of("dpkg", "--print-architecture")).strip());
         List<String> depends = List.of(deb.field("Depends").split("\\s*,\\s*"));
-        assertThat(depends).contains("libpulse0", "libgtk-3-0", "xdg-utils");
+        assertThat(depends).contains("libpulse0", "libgtk-3-0", "libc6");
+        assertThat(deb.field("Recommends")).contains("xdg-utils");
         assertThat(deb.field("Description")).startsWith("carsight operator console");
     }
 
@@ -58,11 +59,8 @@ class ConsolePackageIT {
     }
 
     @Test
-    void itHasADesktopEntryWithItsIconAndACommandOnThePath() throws IOException {
-        Path desktop;
-        try (var files = Files.list(root.resolve(HOME + "/lib"))) {
-            desktop = files.filter(p -> p.toString().endsWith(".desktop")).findFirst().orElseThrow();
-        }
+    void itOwnsItsMenuEntryIconAndCommandAndNeedsNoMaintainerScripts() throws IOException {
+        Path desktop = root.resolve("usr/share/applications/carsight-console.desktop");
         Map<String, String> entry = new LinkedHashMap<>();
         for (String line : Files.readAllLines(desktop)) {
             int eq = line.indexOf('=');
@@ -71,18 +69,21 @@ class ConsolePackageIT {
             }
         }
         assertThat(entry).containsEntry("Type", "Application").containsEntry("Name", "carsight console")
-                .containsEntry("Terminal", "false");
-        assertThat(root.resolve(entry.get("Exec").substring(1))).isExecutable();
-        assertThat(root.resolve(entry.get("Icon").substring(1))).isRegularFile();
+                .containsEntry("Terminal", "false").containsEntry("Exec", "carsight-console")
+                .containsEntry("Icon", "carsight-console");
+        assertThat(root.resolve("usr/share/icons/hicolor/256x256/apps/carsight-console.png")).isRegularFile();
+        Path command = root.resolve("usr/bin/carsight-console");
+        assertThat(Files.isSymbolicLink(command)).isTrue();
+        assertThat(Files.readSymbolicLink(command).toString()).isEqualTo("/" + HOME + "/bin/carsight-console");
+        assertThat(root.resolve(HOME + "/bin/carsight-console")).isExecutable();
         if (Deb.onPath("desktop-file-validate")) {
             assertThat(Deb.run(List.of("desktop-file-validate", desktop.toString()))).isEmpty();
         }
-
+        // nothing to run at install or removal: the desktop's triggers pick the files up
         Path control = deb.control(work.resolve("control"));
-        String postinst = Files.readString(control.resolve("postinst"));
-        assertThat(postinst).contains("xdg-desktop-menu install /" + HOME + "/lib/")
-                .contains("ln -sf /" + HOME + "/bin/carsight-console /usr/bin/carsight-console");
-        assertThat(Files.readString(control.resolve("prerm"))).contains("xdg-desktop-menu uninstall").contains("rm -f /usr/bin/carsight-console");
+        for (String script : List.of("preinst", "postinst", "prerm", "postrm")) {
+            assertThat(control.resolve(script)).as(script).doesNotExist();
+        }
     }
 
     @Test

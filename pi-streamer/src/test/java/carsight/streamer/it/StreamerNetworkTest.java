@@ -152,7 +152,9 @@ class StreamerNetworkTest {
             System.out.println("stand-in Pi camera at 10 fps (sensor 25 ms before the write): sensor → last packet sent"
                     + " p50 " + percentile(held, 0.5) / 1000.0 + " ms, p95 " + percentile(held, 0.95) / 1000.0
                     + " ms; capture times within " + worst + " µs of the stand-in's sensor times");
-            assertThat(worst).as("each frame's capture time is its sensor time (µs apart at most)").isLessThan(2_000);
+            // the same instant mapped to the wall clock in two processes: a few ms apart on a loaded machine at most;
+            // a capture time taken on arrival instead would be 25 ms or more after the sensor's
+            assertThat(worst).as("each frame's capture time is its sensor time (µs apart at most)").isLessThan(12_000);
             assertThat(percentile(held, 0.5)).as("sensor → sent includes the 25 ms before the write, µs")
                     .isGreaterThanOrEqualTo(24_000);
             // waiting for the next frame's start would add a whole interval, 100 ms, to the 25 ms
