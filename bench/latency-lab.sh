@@ -196,6 +196,7 @@ for viewers in $([ "$quick" = 1 ] && echo 1 || echo 1 4); do
   wait "${receivers[@]}" $! || true
   stop "$spid"
 done
+if [ "$quick" = 0 ]; then
 echo "file camera: one Chromium from the streamer, one through Janus, for $seconds s..." >&2
 start_janus file
 start_streamer file-janus --camera "file:$work/clip.h264" --rtp-forward 127.0.0.1:5004
@@ -206,6 +207,7 @@ receivers+=($!)
 measure file-janus streamer="$spid" janus="$jpid" &
 wait "${receivers[@]}" $! || true
 stop "$spid" "$jpid"
+fi
 fi
 
 if [[ " $phases " == *" narrow "* ]]; then

@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 configs=("640x480 30 1500000" "640x480 60 2000000" "640x480 90 2500000")
 viewer_counts="1 4"
+clip_seconds=10
 if [ "$seconds" = --quick ]; then
-  seconds=10
+  seconds=8
+  clip_seconds=4
   configs=("640x480 30 1500000")
   viewer_counts=1
 fi
@@ -44,7 +46,7 @@ printf '%-12s %-11s %7s %8s %9s %8s %9s %8s %9s %9s\n' "config" "jit" viewers "c
 for config in "${configs[@]}"; do
   read -r size fps rate <<<"$config"
   clip="$work/clip-$size-$fps.h264"
-  bench_clip "$clip" 10 "$size" "$fps" "$rate"
+  bench_clip "$clip" "$clip_seconds" "$size" "$fps" "$rate"
   for mode in default c1 interpreter; do
     case $mode in
       default) jit="" ;;

@@ -22,6 +22,7 @@ needs=(
   "fc-list:fontconfig"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
   "janus:janus"
+  "firefox-esr:firefox-esr"
 )
 
 # Janus is the latency lab's outside anchor and runs only inside the lab's network namespaces, with the lab's own

@@ -33,6 +33,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Set;
 import carsight.streamer.congestion.CameraBitrate;
+import carsight.streamer.http.AuthThrottle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -79,7 +80,8 @@ public final class Streamer implements StreamerApi, AutoCloseable {
         stream.set(new SignalMessage.StreamInfo("H264", cameraSettings.width(), cameraSettings.height(),
                 cameraSettings.fps(), "42e01f", 90_000, rtpBase, WallClock.nowMicros(), camera.describe()));
         this.context = new StreamerContext(fanout, new KeyframeRequests(camera, 500), identity, ice, settings, metrics,
-                "carsight-" + Long.toHexString(rtpBase), stream::get);
+                "carsight-" + Long.toHexString(rtpBase), stream::get,
+                new AuthThrottle(StreamerContext.MAX_REFUSED_OFFERS));
         this.sessions = new ViewerSessions(context);
         this.setup = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.maxViewers()),
                 r -> {
@@ -289,12 +291,19 @@ public final class Streamer implements StreamerApi, AutoCloseable {
 
     @Override
     public WhepResult whepOffer(String sdp, String remoteAddress) {
+        long wait = context.refusedOffers().blockedSeconds(remoteAddress);
+        if (wait > 0) {
+            return WhepResult.refused(429, "too many refused offers from this address: try again in " + wait + " s");
+        }
         try {
             ViewerSession session = sessions.open(sdp, remoteAddress + " (WHEP)", new ViewerSession.Events() { });
             return WhepResult.created(session.answerSdp(), session.id());
         } catch (SdpFormatException e) {
+            context.refusedOffers().failure(remoteAddress);
             return WhepResult.refused(400, "the offer is not valid SDP: " + e.getMessage());
         } catch (OfferRefusedException e) {
+            context.refusedOffers().failure(remoteAddress);
+            LOG.log(System.Logger.Level.INFO, "WHEP: refused an offer from {0}: {1}", remoteAddress, e.getMessage());
             return WhepResult.refused(400, e.getMessage());
         } catch (ViewerSessions.BusyException e) {
             return WhepResult.refused(503, e.getMessage());

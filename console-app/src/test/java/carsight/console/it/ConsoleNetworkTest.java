@@ -151,7 +151,7 @@ class ConsoleNetworkTest {
         Path reportFile = dir.resolve("report.json");
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER, dir,
                 "--camera", "test-pattern", "--size", "640x480")) {
-            Process console = console(streamer.url, 60, reportFile);
+            Process console = console(streamer.url, 45, reportFile);
             awaitLive(30);
             net.dark(viewerNs); // a tunnel: nothing in or out of the console's host
             java.time.LocalTime darkAt = java.time.LocalTime.now();

@@ -17,6 +17,7 @@ public final class AuthThrottle {
     static final int MAX_ADDRESSES = 4096;
 
     private final LongSupplier clock;
+    private final int maxFailures;
     private final Map<String, Window> windows = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
@@ -25,11 +26,21 @@ public final class AuthThrottle {
     };
 
     public AuthThrottle() {
-        this(System::nanoTime);
+        this(System::nanoTime, MAX_FAILURES);
+    }
+
+    /** Refuses an address after {@code maxFailures} failures within a minute (e.g. offers it was told we refuse). */
+    public AuthThrottle(int maxFailures) {
+        this(System::nanoTime, maxFailures);
     }
 
     AuthThrottle(LongSupplier clock) {
+        this(clock, MAX_FAILURES);
+    }
+
+    AuthThrottle(LongSupplier clock, int maxFailures) {
         this.clock = clock;
+        this.maxFailures = maxFailures;
     }
 
     private static final class Window {
@@ -44,7 +55,7 @@ public final class AuthThrottle {
             return 0;
         }
         long age = clock.getAsLong() - w.start;
-        if (age >= WINDOW_NANOS || w.failures < MAX_FAILURES) {
+        if (age >= WINDOW_NANOS || w.failures < maxFailures) {
             return 0;
         }
         return Math.max(1, (WINDOW_NANOS - age + 999_999_999L) / 1_000_000_000L);
@@ -59,7 +70,7 @@ public final class AuthThrottle {
             w.failures = 0;
         }
         w.failures++;
-        return w.failures == MAX_FAILURES;
+        return w.failures == maxFailures;
     }
 
     synchronized int tracked() {

@@ -101,6 +101,12 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
      * goes on over a new path), and anything more than that replaces the session.
      */
     private void onOffer(SignalMessage.Offer offer) {
+        long wait = context.refusedOffers().blockedSeconds(connection.remoteAddress());
+        if (wait > 0) {
+            send(new SignalMessage.ErrorMessage("offer-refused", "too many refused offers from this address: try again in "
+                    + wait + " s"));
+            return;
+        }
         ViewerSession previous;
         synchronized (pendingCandidates) {
             previous = session;
@@ -214,8 +220,12 @@ public final class SignalChannel implements StreamerApi.SignalPeer {
 
     private void refuseFor(Exception e, String doing) {
         if (e instanceof SdpFormatException) {
+            context.refusedOffers().failure(connection.remoteAddress());
             refuse(new SignalMessage.ErrorMessage("bad-message", "the offer is not valid SDP: " + e.getMessage()));
         } else if (e instanceof OfferRefusedException) {
+            context.refusedOffers().failure(connection.remoteAddress());
+            LOG.log(System.Logger.Level.INFO, "signal: refused an offer from {0}: {1}", connection.remoteAddress(),
+                    e.getMessage());
             refuse(new SignalMessage.ErrorMessage("offer-refused", e.getMessage()));
         } else if (e instanceof ViewerSessions.BusyException) {
             refuse(new SignalMessage.ErrorMessage("busy", e.getMessage()));

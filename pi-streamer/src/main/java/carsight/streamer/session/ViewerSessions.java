@@ -3,6 +3,7 @@ package carsight.streamer.session;
 import carsight.streamer.ice.IceSession;
 import carsight.streamer.sdp.Answer;
 import carsight.streamer.sdp.AnswerBuilder;
+import carsight.streamer.sdp.OfferReader;
 import carsight.streamer.sdp.OfferRefusedException;
 import carsight.streamer.sdp.SdpFormatException;
 
@@ -39,7 +40,8 @@ public final class ViewerSessions {
     }
 
     /**
-     * Accepts an offer: gathers ICE candidates (blocks for that), builds the answer and starts connectivity checks.
+     * Accepts an offer: reads it (an offer that cannot be served is refused here, before anything is spent on it),
+     * gathers ICE candidates (blocks for that), builds the answer and starts connectivity checks.
      *
      * @param remote who asked, for logs
      */
@@ -49,10 +51,11 @@ public final class ViewerSessions {
             throw new BusyException("this streamer already serves " + sessions.size() + " viewers (--max-viewers "
                     + context.settings().maxViewers() + ")");
         }
+        OfferReader.Offer offer = OfferReader.read(offerSdp, context.streamInfo().profileLevelId());
         String id = HexFormat.of().formatHex(randomBytes(8));
         long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
         IceSession ice = new IceSession(context.ice());
-        Answer answer = answer(offerSdp, ice, ssrc);
+        Answer answer = answer(offer, ice, ssrc);
         if (answer.note() != null) {
             LOG.log(System.Logger.Level.INFO, "viewer {0} ({1}): {2}", id, remote, answer.note());
         }
@@ -92,8 +95,9 @@ public final class ViewerSessions {
      */
     public Answer restart(ViewerSession session, String offerSdp)
             throws SdpFormatException, OfferRefusedException, IOException {
+        OfferReader.Offer offer = OfferReader.read(offerSdp, context.streamInfo().profileLevelId());
         IceSession ice = new IceSession(context.ice());
-        Answer answer = answer(offerSdp, ice, session.sendPath().ssrc());
+        Answer answer = answer(offer, ice, session.sendPath().ssrc());
         if (!session.negotiated().isIceRestartOf(answer.negotiated())) {
             ice.close();
             return null;
@@ -102,13 +106,13 @@ public final class ViewerSessions {
         return answer;
     }
 
-    /** Our answer to {@code offerSdp} with {@code ice}'s credentials and candidates; closes {@code ice} on refusal. */
-    private Answer answer(String offerSdp, IceSession ice, long ssrc) throws SdpFormatException, OfferRefusedException {
+    /** Our answer to an offer already read, with {@code ice}'s credentials and candidates; closes {@code ice} on failure. */
+    private Answer answer(OfferReader.Offer offer, IceSession ice, long ssrc) {
         try {
-            return AnswerBuilder.answer(offerSdp, new AnswerBuilder.Local(ice.localUfrag(), ice.localPassword(),
+            return AnswerBuilder.answer(offer, new AnswerBuilder.Local(ice.localUfrag(), ice.localPassword(),
                     ice.localCandidates(), context.identity().fingerprint(), ssrc, context.cname(),
                     context.streamInfo().profileLevelId()));
-        } catch (SdpFormatException | OfferRefusedException | RuntimeException e) {
+        } catch (RuntimeException e) {
             ice.close();
             throw e;
         }

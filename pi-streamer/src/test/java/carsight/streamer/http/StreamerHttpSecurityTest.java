@@ -164,6 +164,57 @@ class StreamerHttpSecurityTest {
         assertThat(viewer).as("a viewer gets in once the crowd has left").isNotNull();
     }
 
+    /** A recvonly offer with VP8 only, as Firefox makes without its OpenH264 plugin. */
+    static final String VP8_ONLY_OFFER = String.join("\r\n", "v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0",
+            "a=group:BUNDLE 0", "m=video 9 UDP/TLS/RTP/SAVPF 120", "c=IN IP4 0.0.0.0", "a=mid:0", "a=recvonly",
+            "a=rtcp-mux", "a=ice-ufrag:abcd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
+            "a=fingerprint:sha-256 " + "AB:".repeat(31) + "AB", "a=setup:actpass", "a=rtpmap:120 VP8/90000", "") ;
+
+    @Test
+    void anOfferWeCannotServeIsRefusedBeforeAnyIceAgentAndAClientThatKeepsSendingThemIsSlowedDown() throws Exception {
+        List<String> iceLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler ice = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String text = String.valueOf(record.getMessage());
+                if (text.contains("ICE Agent") || text.contains("Agent")) {
+                    iceLog.add(text);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(ice);
+        try {
+            Client viewer = connect("?token=" + TOKEN, null);
+            assertThat(viewer.next()).isInstanceOf(SignalMessage.Hello.class);
+            List<String> said = new ArrayList<>();
+            for (int i = 0; i <= carsight.streamer.session.StreamerContext.MAX_REFUSED_OFFERS; i++) {
+                viewer.send(StreamerHttpServerTest.CODEC.encode(new SignalMessage.Offer(VP8_ONLY_OFFER)));
+                SignalMessage reply;
+                do {
+                    reply = viewer.next();
+                } while (!(reply instanceof SignalMessage.ErrorMessage));
+                said.add(((SignalMessage.ErrorMessage) reply).code() + ": " + ((SignalMessage.ErrorMessage) reply).message());
+            }
+            assertThat(said.subList(0, said.size() - 1)).allSatisfy(m -> assertThat(m)
+                    .isEqualTo("offer-refused: the offer has no H.264; this camera sends H.264 only"));
+            assertThat(said.get(said.size() - 1)).as("the one over the limit")
+                    .startsWith("offer-refused: too many refused offers from this address: try again in");
+            assertThat(iceLog).as("no ICE agent was made for a refused offer").isEmpty();
+            assertThat(streamer.sessions().count()).isZero();
+        } finally {
+            root.removeHandler(ice);
+        }
+    }
+
     @Test
     void theTokenNeverReachesTheLog() throws Exception {
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();

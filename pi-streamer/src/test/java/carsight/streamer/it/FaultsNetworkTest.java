@@ -110,7 +110,7 @@ class FaultsNetworkTest {
     void tenViewersComingAndGoingForAMinuteLeaveNoSessionBehind() throws Exception {
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
                 "--camera", "test-pattern", "--size", "640x480", "--fps", "30", "--max-viewers", "10")) {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             List<Thread> loops = new ArrayList<>();
             List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
@@ -141,10 +141,10 @@ class FaultsNetworkTest {
             for (Thread loop : loops) {
                 loop.join(120_000);
             }
-            System.out.println("churn: " + sessions.get() + " viewer sessions in 60 s by 10 loops, " + watched.get()
+            System.out.println("churn: " + sessions.get() + " viewer sessions in 30 s by 10 loops, " + watched.get()
                     + " saw video; frames in every 5 s: " + frameSamples);
             assertThat(failures).isEmpty();
-            assertThat(sessions.get()).as("viewer sessions in the minute, one loop after another").isGreaterThanOrEqualTo(10);
+            assertThat(sessions.get()).as("viewer sessions in the half minute, one loop after another").isGreaterThanOrEqualTo(10);
             assertThat(watched.get()).as("sessions that saw video, of %d", sessions.get())
                     .isGreaterThanOrEqualTo(sessions.get() * 9 / 10);
             long previous = framesBefore;

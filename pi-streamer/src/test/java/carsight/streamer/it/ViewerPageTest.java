@@ -140,4 +140,46 @@ class ViewerPageTest {
             assertThat(streamerLog.lines().filter(l -> l.contains(" joined from ")).count()).isEqualTo(1);
         }
     }
+
+    /**
+     * Debian's default browser, Firefox ESR, without its OpenH264 plugin (a laptop in a car may never have fetched
+     * it): the page sees that this browser cannot receive H.264, says what to do instead of calling it a lost link,
+     * and does not offer again and again; the streamer spends no ICE agent on it.
+     */
+    @Test
+    void firefoxWithoutH264IsToldWhatToDoAndNothingIsRetried() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/firefox-esr")), "firefox-esr is needed (the README's test command installs it)");
+        Path output = dir.resolve("firefox.json");
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, "198.51.100.1", dir,
+                "--camera", "test-pattern", "--size", "640x480", "--fps", "30")) {
+            org.awaitility.Awaitility.await("the streamer's ICE warm-up").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> streamer.log().contains("ICE ready") || streamer.log().contains("ICE warm-up"));
+            long agentsBefore = streamer.log().lines().filter(l -> l.contains("Changing agent ICE Agent")).count();
+            Process probe = net.start(viewerNs, NetNamespaces.java(FirefoxPageProbe.class.getName(), streamer.url,
+                    StreamerProcess.TOKEN, "20", output.toString()), dir.resolve("firefox.log"));
+            assertThat(probe.waitFor(150, TimeUnit.SECONDS)).as("the Firefox probe finished").isTrue();
+            JsonNode r = new ObjectMapper().readTree(output.toFile());
+            String log = streamer.log();
+            String context = r + "\n" + Files.readString(dir.resolve("firefox.log")) + "\n" + log;
+            assertThat(r.has("failure")).as("the Firefox probe failed: %s", context).isFalse();
+            System.out.println("Firefox ESR without OpenH264: the page explained after " + r.path("shownAfterMs") + " ms; "
+                    + "its log " + r.path("page").path("log") + "; status '" + r.path("page").path("status").asText() + "'");
+
+            Files.copy(dir.resolve("firefox.png"), Path.of("target", "viewer-page-firefox.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            JsonNode page = r.path("page");
+            assertThat(page.path("agent").asText()).as(context).contains("Firefox");
+            assertThat(r.path("shownAfterMs").asLong()).as("the explanation shows: %s", context).isBetween(0L, 15_000L);
+            assertThat(page.path("why").asText()).contains("H.264");
+            assertThat(page.path("firefoxNote").asBoolean()).as("the OpenH264 plugin is named for Firefox").isTrue();
+            assertThat(page.path("url").asText()).as("the address to open elsewhere").contains("#token=");
+            assertThat(page.path("status").asText()).doesNotContain("link lost");
+            assertThat(page.path("log").toString()).doesNotContain("link lost").doesNotContain("reconnecting");
+            // the page knows before it offers: in 20 s no offer reached the streamer, no session, no ICE agent
+            assertThat(log.lines().filter(l -> l.contains("refused an offer")).count()).as(context).isZero();
+            assertThat(log).doesNotContain("joined from");
+            assertThat(log.lines().filter(l -> l.contains("Changing agent ICE Agent")).count())
+                    .as("ICE agents: the warm-up's only").isEqualTo(agentsBefore);
+        }
+    }
 }
