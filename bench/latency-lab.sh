@@ -322,17 +322,18 @@ for viewers in ((1,) if quick else (1, 4)):
                   "receivers": [{k: load(f"file-{viewers}-{v}").get(k) for k in
                                  ("framesRendered", "firstFrameMs", "longestGapMs", "iceState")}
                                 for v in range(1, viewers + 1)]})
-u = usage("file-janus")
-streamer, janus, mbps = u.get("streamer", {}), u.get("janus", {}), u.get("mbpsOut")
-per = lambda cpu: round(cpu / mbps, 2) if cpu is not None and mbps else None
-costs.append({"run": "1 Chromium + Janus", "viewers": 1, "rtpForward": True, "mbpsOut": mbps,
-              "streamerCpuSecondsPerMinute": streamer.get("cpuSecondsPerMinute"),
-              "streamerPeakRssMb": streamer.get("peakRssMb"),
-              "streamerCpuSecondsPerMinutePerMbps": per(streamer.get("cpuSecondsPerMinute")),
-              "janusCpuSecondsPerMinute": janus.get("cpuSecondsPerMinute"), "janusPeakRssMb": janus.get("peakRssMb"),
-              "janusCpuSecondsPerMinutePerMbps": per(janus.get("cpuSecondsPerMinute")),
-              "chromiumWhepFramesDecoded": load("file-janus-whep", "stats").get("framesDecoded"),
-              "chromiumJanusFramesDecoded": load("file-janus-chromium", "stats").get("framesDecoded")})
+if not quick:  # --quick skips the Janus recording run
+    u = usage("file-janus")
+    streamer, janus, mbps = u.get("streamer", {}), u.get("janus", {}), u.get("mbpsOut")
+    per = lambda cpu: round(cpu / mbps, 2) if cpu is not None and mbps else None
+    costs.append({"run": "1 Chromium + Janus", "viewers": 1, "rtpForward": True, "mbpsOut": mbps,
+                  "streamerCpuSecondsPerMinute": streamer.get("cpuSecondsPerMinute"),
+                  "streamerPeakRssMb": streamer.get("peakRssMb"),
+                  "streamerCpuSecondsPerMinutePerMbps": per(streamer.get("cpuSecondsPerMinute")),
+                  "janusCpuSecondsPerMinute": janus.get("cpuSecondsPerMinute"), "janusPeakRssMb": janus.get("peakRssMb"),
+                  "janusCpuSecondsPerMinutePerMbps": per(janus.get("cpuSecondsPerMinute")),
+                  "chromiumWhepFramesDecoded": load("file-janus-whep", "stats").get("framesDecoded"),
+                  "chromiumJanusFramesDecoded": load("file-janus-chromium", "stats").get("framesDecoded")})
 
 def g(d, *path):
     for p in path:
@@ -383,8 +384,10 @@ table(["run", "Mbit/s out", "streamer CPU", "per Mbit/s", "RSS MB", "Janus CPU",
       [[c["run"], f(c["mbpsOut"]), f(c["streamerCpuSecondsPerMinute"]), f(c["streamerCpuSecondsPerMinutePerMbps"]),
         f(c["streamerPeakRssMb"]), f(c.get("janusCpuSecondsPerMinute")), f(c.get("janusCpuSecondsPerMinutePerMbps")),
         f(c.get("janusPeakRssMb"))] for c in costs])
-print(f"(1 Chromium + Janus: the streamer sends to one Chromium and the plain RTP copy to Janus, Janus to one Chromium; "
-      f"frames decoded {f(costs[-1]['chromiumWhepFramesDecoded'])} and {f(costs[-1]['chromiumJanusFramesDecoded'])})")
+if not quick:
+    print(f"(1 Chromium + Janus: the streamer sends to one Chromium and the plain RTP copy to Janus, Janus to one "
+          f"Chromium; frames decoded {f(costs[-1]['chromiumWhepFramesDecoded'])} and "
+          f"{f(costs[-1]['chromiumJanusFramesDecoded'])})")
 narrow = []
 if "narrow" in phases:
     import os, re
