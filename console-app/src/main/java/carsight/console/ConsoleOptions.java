@@ -106,7 +106,7 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
                         case "--token" -> token = value;
                         case "--fingerprint" -> {
                             try {
-                                fingerprint = carsight.console.peer.CertificatePins.normalize(value);
+                                fingerprint = carsight.receiver.CertificatePins.normalize(value);
                             } catch (IllegalArgumentException e) {
                                 throw new IllegalArgumentException("--fingerprint: " + e.getMessage());
                             }

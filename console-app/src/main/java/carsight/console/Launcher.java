@@ -1,14 +1,8 @@
 package carsight.console;
 
 import carsight.console.ui.ConsoleApp;
-import carsight.streamer.LogFormat;
-import carsight.streamer.Streamer;
-import carsight.streamer.camera.Camera;
-import carsight.streamer.camera.CameraFactory;
-import carsight.streamer.camera.CameraSettings;
-import carsight.streamer.http.TokenCheck;
-import carsight.streamer.ice.IceConfig;
-import carsight.streamer.session.StreamerSettings;
+import carsight.protocol.demo.DemoStreamer;
+import carsight.protocol.log.LogFormat;
 import javafx.application.Application;
 
 import java.net.URI;
@@ -47,17 +41,20 @@ public final class Launcher {
             return;
         }
         if (options.demo()) {
+            DemoStreamer streamer = DemoStreamer.find().orElse(null);
+            if (streamer == null) {
+                System.err.println("carsight-console: --demo needs the streamer's jar on the class path (carsight-console.jar"
+                        + " and the installed console carry it); connect to a streamer with --streamer instead");
+                System.exit(1);
+                return;
+            }
             try {
-                CameraSettings settings = new CameraSettings(1280, 720, 30, 4_000_000, 30);
-                Camera camera = CameraFactory.create("test-pattern", settings);
-                Streamer streamer = new Streamer(camera, settings, StreamerSettings.defaults(), IceConfig.hostOnly(),
-                        "127.0.0.1", 0, TokenCheck.disabled());
-                streamer.start(10_000);
+                URI address = streamer.start(1280, 720, 30);
                 ConsoleApp.demoStreamer = streamer;
-                options = new ConsoleOptions(URI.create("http://127.0.0.1:" + streamer.port()), "", true,
+                options = new ConsoleOptions(address, "", true,
                         options.speed(), options.speedUnit(), options.durationSeconds(), options.report(),
                         options.thresholds(), null, false);
-                System.err.println("carsight-console: demo streamer (test pattern 1280x720@30) on http://127.0.0.1:" + streamer.port());
+                System.err.println("carsight-console: demo streamer (test pattern 1280x720@30) on " + address);
             } catch (Exception e) {
                 System.err.println("carsight-console: cannot start the demo streamer: " + e.getMessage());
                 System.exit(1);

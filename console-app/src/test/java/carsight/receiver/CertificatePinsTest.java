@@ -1,4 +1,4 @@
-package carsight.console.peer;
+package carsight.receiver;
 
 import carsight.streamer.http.TlsIdentity;
 import org.junit.jupiter.api.Test;

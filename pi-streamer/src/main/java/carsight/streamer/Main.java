@@ -1,5 +1,6 @@
 package carsight.streamer;
 
+import carsight.protocol.log.LogFormat;
 import carsight.streamer.camera.Camera;
 import carsight.streamer.camera.CameraException;
 import carsight.streamer.camera.CameraFactory;

@@ -1,4 +1,4 @@
-package carsight.console.peer;
+package carsight.receiver;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -129,7 +129,7 @@ public final class CertificatePins {
     }
 
     public static String fingerprintOf(byte[] der) {
-        return carsight.streamer.http.TlsIdentity.fingerprintOf(der);
+        return carsight.protocol.tls.CertificateFingerprint.sha256(der);
     }
 
     /** AB:CD:… uppercase, whatever separators or case the operator typed. */

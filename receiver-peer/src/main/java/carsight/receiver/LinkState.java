@@ -1,4 +1,4 @@
-package carsight.console.peer;
+package carsight.receiver;
 
 /** What the operator is told about the link to the streamer. */
 public enum LinkState {

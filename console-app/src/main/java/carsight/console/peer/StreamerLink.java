@@ -1,79 +1,55 @@
 package carsight.console.peer;
 
-import carsight.protocol.clock.WallClock;
 import carsight.console.latency.FrameLatency;
 import carsight.console.latency.FrameTiming;
+import carsight.console.video.Picture;
 import carsight.protocol.clock.ClockOffset;
-import carsight.protocol.signal.SignalCodec;
-import carsight.protocol.signal.SignalFormatException;
+import carsight.protocol.clock.WallClock;
 import carsight.protocol.signal.SignalMessage;
-import carsight.protocol.timecode.FrameTimecode;
 import carsight.protocol.timecode.TimecodeWord;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
-import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCIceServer;
-import dev.onvoid.webrtc.RTCIceCandidate;
+import carsight.receiver.CertificatePins;
+import carsight.receiver.InboundVideo;
+import carsight.receiver.LinkState;
+import carsight.receiver.LinkSupervisor;
+import carsight.receiver.NewestFrame;
+import carsight.receiver.ReceiverPeer;
+import carsight.receiver.SignalClient;
 import dev.onvoid.webrtc.RTCIceConnectionState;
-import dev.onvoid.webrtc.RTCOfferOptions;
-import dev.onvoid.webrtc.RTCPeerConnection;
-import dev.onvoid.webrtc.RTCRtpCodecCapability;
-import dev.onvoid.webrtc.RTCRtpReceiver;
 import dev.onvoid.webrtc.RTCRtpSynchronizationSource;
-import dev.onvoid.webrtc.RTCRtpTransceiver;
-import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
-import dev.onvoid.webrtc.RTCRtpTransceiverInit;
-import dev.onvoid.webrtc.RTCSdpType;
-import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.RTCStats;
-import dev.onvoid.webrtc.RTCStatsType;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import dev.onvoid.webrtc.media.MediaType;
-import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
-import dev.onvoid.webrtc.media.video.CustomVideoSource;
-import dev.onvoid.webrtc.media.video.I420Buffer;
-import dev.onvoid.webrtc.media.video.VideoFrame;
-import dev.onvoid.webrtc.media.video.VideoTrack;
-import dev.onvoid.webrtc.media.video.VideoTrackSink;
-import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.Session;
-import org.glassfish.tyrus.client.ClientManager;
-
-import java.net.URI;
-import java.net.URLEncoder;
 import dev.onvoid.webrtc.media.FourCC;
 import dev.onvoid.webrtc.media.video.VideoBufferConverter;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+
+import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The console's connection to a streamer: signaling over {@code /signal}, a libwebrtc receiver (webrtc-java) for
- * the H.264 video, clock sync, per-frame timing, and reconnection with backoff whenever the link drops.
+ * The console's link to a streamer: it puts together the {@link SignalClient signaling socket}, the
+ * {@link ReceiverPeer libwebrtc receiver}, the {@link NewestFrame newest-frame slot} and the
+ * {@link LinkSupervisor supervisor} that decides on ICE restarts and reconnects, and adds what only the console does:
+ * clock sync, per-frame latency and the statistics shown to the operator.
  *
- * <p>Threads: libwebrtc's native threads deliver frames and events; one scheduler thread of ours does signaling
- * work, clock pings, synchronization-source polls and stats. Nothing here touches JavaFX; the listener hands values
- * to the UI. Decoded frames are kept newest-wins: {@link #takeNewest()} gives the frame to show (the caller must
- * {@link VideoFrame#release()} it), older unshown frames are released here.
+ * <p>Threads: libwebrtc's native threads deliver frames; everything else — signaling messages, peer events, clock
+ * pings, synchronization-source polls, statistics, the supervisor — runs on one scheduler thread of ours. Nothing
+ * here touches JavaFX; the listener hands values to the UI.
  */
-public final class StreamerLink implements AutoCloseable, carsight.console.video.Picture.Source {
+public final class StreamerLink implements AutoCloseable, Picture.Source {
 
     private static final System.Logger LOG = System.getLogger(StreamerLink.class.getName());
+    /** Benchmarks only ({@code -Dcarsight.playout-delay=off}): offer without the playout-delay extension, the libwebrtc default path. */
+    private static final boolean PLAYOUT_DELAY_OFF = "off".equals(System.getProperty("carsight.playout-delay"));
 
     /** What the link reports. Called from the link's threads; must not block. */
     public interface Listener {
@@ -97,11 +73,11 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
         default void onLatency(FrameLatency latency) {
         }
 
-        /** Capture → on screen from the frame's own timecode (test pattern only), ms. */
         /** For one frame with a timecode: what the meter said minus the truth, ms. */
         default void onMeterError(double millis) {
         }
 
+        /** Capture → on screen from the frame's own timecode (test pattern only), ms. */
         default void onTruth(double millis) {
         }
 
@@ -116,43 +92,30 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
     private final URI streamer;
     private final String token;
     private final Listener listener;
-    private final SignalCodec codec = new SignalCodec();
+    private final CertificatePins pins;
     private final ClockOffset clock = new ClockOffset(32);
     private final FrameTiming timing = new FrameTiming(clock);
+    private final LinkSupervisor supervisor = new LinkSupervisor();
+    private final ReceiverStats stats = new ReceiverStats();
+    private final NewestFrame<VideoFrame> newest = new NewestFrame<>(VideoFrame::release);
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "streamer-link");
         t.setDaemon(true);
         return t;
     });
-    private final AtomicReference<VideoFrame> newest = new AtomicReference<>();
-    private final AtomicReference<long[]> newestTimes = new AtomicReference<>();
-    private final VideoTrackSink sink = this::onFrame; // held strongly: native code keeps only a weak reference
     private final AtomicLong framesShown = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong pingIds = new AtomicLong();
+    private final Map<Long, Double> truthByScreenTime = new ConcurrentHashMap<>();
 
-    private HeadlessAudioDeviceModule audio;
-    private PeerConnectionFactory factory;
+    private ReceiverPeer.Engine engine;
+    /** The current socket and peer; replaced on every reconnect. Written on the worker only. */
     private volatile Attempt attempt;
     private volatile boolean closed;
     private volatile LinkState state = LinkState.STOPPED;
-    /** Retries stay this frequent so a restarted streamer is watched again within seconds of being up. */
-    static final long MAX_BACKOFF_MILLIS = 1_000;
-    private long backoffMillis = 500;
-    private final CertificatePins pins;
     private volatile String certificate;
-    private final java.util.Map<Long, Double> truthByScreenTime = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Benchmarks only ({@code -Dcarsight.playout-delay=off}): offer without the playout-delay extension, the libwebrtc default path. */
-    private static final boolean PLAYOUT_DELAY_OFF = "off".equals(System.getProperty("carsight.playout-delay"));
     private volatile long connectStartedNanos;
     private volatile long firstFrameMillis = -1;
-    private volatile long lastFrameNanos;
-    private long lastBytes;
-    private long lastEmitted;
-    private double lastJitterSeconds;
-    private long lastDecoded;
-    private double lastDecodeSeconds;
-    private long lastStatsNanos;
 
     public StreamerLink(URI streamer, String token, Listener listener) {
         this(streamer, token, listener, CertificatePins.remembered());
@@ -166,10 +129,21 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
         this.pins = pins;
     }
 
+    /** One connection attempt: a socket and a peer that live and die together. */
+    private final class Attempt {
+        final List<SignalMessage.IceServerInfo> iceServers = new CopyOnWriteArrayList<>();
+        SignalClient signal;
+        ReceiverPeer peer;
+        boolean ended;
+
+        boolean current() {
+            return attempt == this && !ended;
+        }
+    }
+
     public void start() {
         worker.execute(() -> {
-            audio = new HeadlessAudioDeviceModule();
-            factory = new PeerConnectionFactory(audio);
+            engine = new ReceiverPeer.Engine();
             connect();
         });
         worker.scheduleWithFixedDelay(this::pollArrivals, 100, 5, TimeUnit.MILLISECONDS);
@@ -195,47 +169,7 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
         return framesShown.get();
     }
 
-    /** One connection attempt: a socket and a peer connection that live and die together. */
-    private final class Attempt {
-        volatile Session socket;
-        volatile RTCPeerConnection pc;
-        volatile VideoTrack remote;
-        volatile RTCRtpReceiver receiver;
-        volatile CustomVideoSource placeholderSource;
-        volatile VideoTrack placeholder;
-        volatile boolean dead;
-        volatile long lastMediaNanos = System.nanoTime();
-        final long startedNanos = System.nanoTime();
-        volatile boolean everLive;
-        /** Frames came on this attempt: only then can their silence mean a broken path. */
-        volatile boolean sawVideo;
-        /** When an ICE restart was asked for in the current outage, or 0. */
-        volatile long restartNanos;
-        final List<SignalMessage.IceServerInfo> iceServers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** Candidates gathered while an offer is being made: they follow it (the streamer refuses them before it). */
-        private final List<SignalMessage.Candidate> heldCandidates = new ArrayList<>();
-        private boolean holdingCandidates = true;
-
-        synchronized void holdCandidates() {
-            holdingCandidates = true;
-        }
-
-        synchronized void candidate(SignalMessage.Candidate c) {
-            if (holdingCandidates) {
-                heldCandidates.add(c);
-            } else {
-                send(this, c);
-            }
-        }
-
-        /** Sends the offer, then the candidates gathered meanwhile, in their order. */
-        synchronized void offer(SignalMessage.Offer offer) {
-            send(this, offer);
-            heldCandidates.forEach(c -> send(this, c));
-            heldCandidates.clear();
-            holdingCandidates = false;
-        }
-    }
+    // --- the attempt's life: on the worker ---
 
     private void connect() {
         if (closed) {
@@ -246,54 +180,35 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
         }
         Attempt a = new Attempt();
         attempt = a;
-        setState(LinkState.CONNECTING, streamer.toString());
+        apply(a, supervisor.connecting(System.nanoTime(), streamer.toString()));
         try {
-            URI signal = URI.create((streamer.getScheme().equals("https") ? "wss" : "ws") + "://" + streamer.getHost()
-                    + ":" + (streamer.getPort() < 0 ? (streamer.getScheme().equals("https") ? 443 : 80) : streamer.getPort()) + "/signal"
-                    + (token == null || token.isEmpty() ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
-            ClientManager client = ClientManager.createClient();
-            client.getProperties().put("org.glassfish.tyrus.client.sharedContainerTimeout", 5);
-            if (streamer.getScheme().equals("https")) {
-                String address = streamer.getHost() + ":" + (streamer.getPort() < 0 ? 443 : streamer.getPort());
-                org.glassfish.tyrus.client.SslEngineConfigurator tls = new org.glassfish.tyrus.client.SslEngineConfigurator(
-                        pins.contextFor(address, (fingerprint, firstUse) -> {
-                            if (!fingerprint.equals(certificate)) {
-                                certificate = fingerprint;
-                                LOG.log(System.Logger.Level.INFO, "TLS: {0} presents SHA-256 {1}{2}", address, fingerprint,
-                                        firstUse ? " — pinned now, on first use: compare it with the streamer's" : " (pinned)");
-                                listener.onCertificate(fingerprint, firstUse);
-                            }
-                        }), true, false, false);
-                tls.setHostVerificationEnabled(false); // the pinned fingerprint is the check, not the name
-                client.getProperties().put(org.glassfish.tyrus.client.ClientProperties.SSL_ENGINE_CONFIGURATOR, tls);
-            }
-            java.util.concurrent.Future<Session> opening = client.asyncConnectToServer(new Endpoint() {
+            a.signal = SignalClient.open(streamer, token, pins, this::onCertificate, new SignalClient.Handler() {
                 @Override
-                public void onOpen(Session session, EndpointConfig cfg) {
-                    session.setMaxTextMessageBufferSize(SignalCodec.MAX_BYTES);
-                    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onSignal(a, text));
-                    a.socket = session; // the streamer sends its ICE servers, then hello: the offer follows that
+                public void onMessage(SignalMessage message, long receivedMicros) {
+                    onSignal(a, message, receivedMicros);
                 }
 
                 @Override
-                public void onClose(Session session, CloseReason reason) {
-                    worker.execute(() -> {
-                        if (reason.getCloseCode().getCode() == 1008) {
-                            fail(a, LinkState.UNAUTHORIZED, "the streamer refused the token");
-                        } else {
-                            fail(a, LinkState.LINK_LOST, "signaling closed: " + reason.getReasonPhrase());
+                public void onClosed(int code, String reason) {
+                    onWorker(() -> {
+                        if (a.current()) {
+                            apply(a, supervisor.signalClosed(code, reason));
                         }
                     });
                 }
-
-                @Override
-                public void onError(Session session, Throwable error) {
-                    worker.execute(() -> fail(a, LinkState.LINK_LOST, "signaling error: " + error.getMessage()));
-                }
-            }, ClientEndpointConfig.Builder.create().build(), signal);
-            watchOpening(a, opening, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            });
+            watchOpening(a, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         } catch (Exception e) {
-            fail(a, LinkState.LINK_LOST, "cannot connect: " + e.getMessage());
+            apply(a, supervisor.failed(LinkState.LINK_LOST, "cannot connect: " + e.getMessage()));
+        }
+    }
+
+    private void onCertificate(String fingerprint, boolean firstUse) {
+        if (!fingerprint.equals(certificate)) {
+            certificate = fingerprint;
+            LOG.log(System.Logger.Level.INFO, "TLS: {0} presents SHA-256 {1}{2}", streamer.getAuthority(), fingerprint,
+                    firstUse ? " — pinned now, on first use: compare it with the streamer's" : " (pinned)");
+            listener.onCertificate(fingerprint, firstUse);
         }
     }
 
@@ -301,213 +216,181 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
      * Fails the attempt as soon as the socket cannot open (a refused connection: the streamer is not up yet), or after
      * the deadline (no answer at all), instead of always waiting out the deadline.
      */
-    private void watchOpening(Attempt a, java.util.concurrent.Future<Session> opening, long deadlineNanos) {
-        if (a.dead || a.socket != null) {
+    private void watchOpening(Attempt a, long deadlineNanos) {
+        if (!a.current() || a.signal.isOpen()) {
             return;
         }
-        if (opening.isDone()) {
-            try {
-                opening.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                while (cause.getCause() != null) {
-                    cause = cause.getCause();
-                }
-                fail(a, LinkState.LINK_LOST, "cannot reach " + streamer + ": " + cause.getMessage());
-                return;
-            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
-                fail(a, LinkState.LINK_LOST, "cannot reach " + streamer);
-                return;
-            }
+        String failure = a.signal.openFailure();
+        if (failure != null) {
+            apply(a, supervisor.failed(LinkState.LINK_LOST, "cannot reach " + streamer + ": " + failure));
+        } else if (System.nanoTime() > deadlineNanos) {
+            apply(a, supervisor.failed(LinkState.LINK_LOST, "cannot reach " + streamer + " (no answer in 5 s)"));
+        } else {
+            worker.schedule(() -> watchOpening(a, deadlineNanos), 100, TimeUnit.MILLISECONDS);
         }
-        if (System.nanoTime() > deadlineNanos) {
-            opening.cancel(true);
-            fail(a, LinkState.LINK_LOST, "cannot reach " + streamer + " (no answer in 5 s)");
-            return;
-        }
-        worker.schedule(() -> watchOpening(a, opening, deadlineNanos), 100, TimeUnit.MILLISECONDS);
     }
 
-    /** The peer connection, with the ICE servers the streamer handed over (STUN, short-lived TURN). */
-    private void createPeer(Attempt a) {
-        RTCConfiguration config = new RTCConfiguration();
-        for (SignalMessage.IceServerInfo info : a.iceServers) {
-            RTCIceServer server = new RTCIceServer();
-            server.urls = List.of(info.urls());
-            if (info.username() != null) {
-                server.username = info.username();
-                server.password = info.credential();
-            }
-            config.iceServers.add(server);
-        }
-        a.pc = factory.createPeerConnection(config, new PeerConnectionObserver() {
-            @Override
-            public void onIceCandidate(RTCIceCandidate candidate) {
-                a.candidate(new SignalMessage.Candidate(candidate.sdp, candidate.sdpMid, candidate.sdpMLineIndex));
-            }
-
-            @Override
-            public void onIceConnectionChange(RTCIceConnectionState ice) {
-                worker.execute(() -> onIce(a, ice));
-            }
-
-            @Override
-            public void onTrack(RTCRtpTransceiver transceiver) {
-                worker.execute(() -> {
-                    if (transceiver.getReceiver().getTrack() instanceof VideoTrack video && !a.dead) {
-                        a.remote = video;
-                        a.receiver = transceiver.getReceiver();
-                        video.addSink(sink);
-                    }
-                });
-            }
-        });
-        a.placeholderSource = new CustomVideoSource();
-        a.placeholder = factory.createVideoTrack("carsight-recv", a.placeholderSource);
-        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
-        init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
-        RTCRtpTransceiver transceiver = a.pc.addTransceiver(a.placeholder, init);
-        List<RTCRtpCodecCapability> h264 = new ArrayList<>();
-        for (RTCRtpCodecCapability c : factory.getRtpReceiverCapabilities(MediaType.VIDEO).getCodecs()) {
-            if (c.getName().equalsIgnoreCase("H264") || c.getName().equalsIgnoreCase("rtx")) {
-                h264.add(c);
-            }
-        }
-        transceiver.setCodecPreferences(h264);
-
-    }
-
-    /** Offers; with {@code iceRestart} new ICE credentials on the same peer connection, the rest unchanged. */
-    private void offer(Attempt a, boolean iceRestart) {
-        if (a.dead) {
-            return;
-        }
-        if (!iceRestart) {
-            setState(LinkState.NEGOTIATING, "offer sent");
-        }
-        RTCOfferOptions options = new RTCOfferOptions();
-        options.iceRestart = iceRestart;
-        a.holdCandidates();
-        a.pc.createOffer(options, new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription offer) {
-                worker.execute(() -> a.pc.setLocalDescription(offer, new SetSessionDescriptionObserver() {
-                    @Override
-                    public void onSuccess() {
-                        String sdp = offer.sdp;
-                        if (PLAYOUT_DELAY_OFF) {
-                            sdp = sdp.replaceAll("a=extmap:\\d+ http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n", "");
-                        }
-                        a.offer(new SignalMessage.Offer(sdp));
-                    }
-
-                    @Override
-                    public void onFailure(String error) {
-                        worker.execute(() -> fail(a, LinkState.LINK_LOST, "local description refused: " + error));
-                    }
-                }));
-            }
-
-            @Override
-            public void onFailure(String error) {
-                worker.execute(() -> fail(a, LinkState.LINK_LOST, "cannot create an offer: " + error));
-            }
-        });
-    }
-
-    private void onSignal(Attempt a, String text) {
-        long receivedMicros = WallClock.nowMicros();
-        SignalMessage message;
-        try {
-            message = codec.decode(text);
-        } catch (SignalFormatException e) {
-            LOG.log(System.Logger.Level.WARNING, "signal: ignoring a bad message: {0}", e.getMessage());
-            return;
-        }
-        if (message instanceof SignalMessage.FrameInfo f) {
-            worker.execute(() -> timing.onReport(f.rtpTimestamp(), f.captureTimeMicros(), f.sendTimeMicros()));
-        } else if (message instanceof SignalMessage.Pong p) {
+    /** On a Tyrus thread: clock replies are taken at once (their arrival time matters), the rest goes to the worker. */
+    private void onSignal(Attempt a, SignalMessage message, long receivedMicros) {
+        if (message instanceof SignalMessage.Pong p) {
             clock.add(p.clientTimeMicros(), p.serverReceiveMicros(), p.serverSendMicros(), receivedMicros);
             clock.estimate().ifPresent(listener::onClock);
-        } else if (message instanceof SignalMessage.Answer answer) {
-            worker.execute(() -> a.pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.sdp()),
-                    new SetSessionDescriptionObserver() {
-                        @Override
-                        public void onSuccess() {
-                        }
-
-                        @Override
-                        public void onFailure(String error) {
-                            worker.execute(() -> fail(a, LinkState.LINK_LOST, "the streamer's answer was refused: " + error));
-                        }
-                    }));
-        } else if (message instanceof SignalMessage.Candidate c && !c.candidate().isEmpty()) {
-            worker.execute(() -> a.pc.addIceCandidate(new RTCIceCandidate(c.sdpMid() == null ? "0" : c.sdpMid(),
-                    c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate())));
         } else if (message instanceof SignalMessage.PathInfo path) {
             listener.onPath(path);
         } else if (message instanceof SignalMessage.StreamInfo s) {
             listener.onStream(s);
         } else if (message instanceof SignalMessage.IceServerInfo info) {
             a.iceServers.add(info);
-        } else if (message instanceof SignalMessage.Hello) {
-            worker.execute(() -> {
-                if (a.dead || a.pc != null) {
-                    return;
-                }
-                try {
-                    createPeer(a);
-                    offer(a, false);
-                } catch (RuntimeException e) {
-                    fail(a, LinkState.LINK_LOST, "cannot set up the peer connection: " + e.getMessage());
+        } else {
+            onWorker(() -> {
+                if (a.current()) {
+                    handle(a, message);
                 }
             });
+        }
+    }
+
+    private void handle(Attempt a, SignalMessage message) {
+        if (message instanceof SignalMessage.FrameInfo f) {
+            timing.onReport(f.rtpTimestamp(), f.captureTimeMicros(), f.sendTimeMicros());
+        } else if (message instanceof SignalMessage.Hello && a.peer == null) {
+            try {
+                a.peer = new ReceiverPeer(engine, new ReceiverPeer.Options(List.copyOf(a.iceServers), false,
+                        PLAYOUT_DELAY_OFF), worker, peerEvents(a), this::onFrame);
+                offer(a, false);
+            } catch (RuntimeException e) {
+                apply(a, supervisor.failed(LinkState.LINK_LOST, "cannot set up the peer connection: " + e.getMessage()));
+            }
+        } else if (message instanceof SignalMessage.Answer answer && a.peer != null) {
+            a.peer.accept(answer.sdp()).whenComplete((ok, e) -> {
+                if (e != null) {
+                    onWorker(() -> {
+                        if (a.current()) {
+                            apply(a, supervisor.failed(LinkState.LINK_LOST, e.getMessage()));
+                        }
+                    });
+                }
+            });
+        } else if (message instanceof SignalMessage.Candidate c && a.peer != null) {
+            a.peer.addCandidate(c);
         } else if (message instanceof SignalMessage.ErrorMessage e) {
             LOG.log(System.Logger.Level.WARNING, "streamer says: {0}: {1}", e.code(), e.message());
             if (e.code().equals("offer-refused") || e.code().equals("busy") || e.code().equals("internal")) {
-                worker.execute(() -> fail(a, LinkState.LINK_LOST, e.message()));
+                apply(a, supervisor.failed(LinkState.LINK_LOST, e.message()));
             }
         } else if (message instanceof SignalMessage.Bye bye) {
-            worker.execute(() -> fail(a, LinkState.LINK_LOST, "the streamer ended the session: " + bye.reason()));
+            apply(a, supervisor.failed(LinkState.LINK_LOST, "the streamer ended the session: " + bye.reason()));
         }
     }
 
-    private void onIce(Attempt a, RTCIceConnectionState ice) {
-        if (a.dead) {
-            return;
-        }
-        switch (ice) {
-            case CONNECTED, COMPLETED -> {
-                a.everLive = true;
-                if (a.restartNanos == 0) {
-                    setState(LinkState.LIVE, "ICE " + ice.name().toLowerCase());
-                } else { // restarting: live once frames come again, not on libwebrtc's word alone
-                    LOG.log(System.Logger.Level.INFO, "link: ICE {0} during the restart", ice.name().toLowerCase());
+    private ReceiverPeer.Events peerEvents(Attempt a) {
+        return new ReceiverPeer.Events() {
+            @Override
+            public void onCandidate(SignalMessage.Candidate candidate) {
+                a.signal.candidate(candidate);
+            }
+
+            @Override
+            public void onIceState(RTCIceConnectionState ice) {
+                if (a.current()) {
+                    if (ice == RTCIceConnectionState.CONNECTED || ice == RTCIceConnectionState.COMPLETED) {
+                        LOG.log(System.Logger.Level.DEBUG, "link: ICE {0}", ice.name().toLowerCase());
+                    }
+                    apply(a, supervisor.ice(ice, System.nanoTime()));
                 }
             }
-            case FAILED -> fail(a, LinkState.LINK_LOST, "ICE failed: no network path to the streamer");
-            case DISCONNECTED -> setState(LinkState.LINK_LOST, "ICE disconnected: waiting for the path to come back");
-            default -> { }
+        };
+    }
+
+    /** Offers; with {@code iceRestart} new ICE credentials on the same peer, the rest unchanged. */
+    private void offer(Attempt a, boolean iceRestart) {
+        a.signal.holdCandidates();
+        a.peer.offer(iceRestart).whenComplete((sdp, e) -> onWorker(() -> {
+            if (!a.current()) {
+                return;
+            }
+            if (e != null) {
+                apply(a, supervisor.failed(LinkState.LINK_LOST, e.getMessage()));
+                return;
+            }
+            a.signal.offer(new SignalMessage.Offer(sdp));
+            if (!iceRestart) {
+                apply(a, supervisor.offered());
+            }
+        }));
+    }
+
+    private void watchdog() {
+        Attempt a = attempt;
+        if (a != null && a.current()) {
+            apply(a, supervisor.tick(System.nanoTime(), a.signal != null && a.signal.isOpen()));
         }
     }
 
-    /** Native sink thread: keep the newest frame, release the one it replaces. */
-    private void onFrame(VideoFrame frame) {
-        long sinkMicros = WallClock.nowMicros();
-        Attempt a = attempt;
-        if (a != null) {
-            a.lastMediaNanos = System.nanoTime();
-            a.sawVideo = true;
-            if (a.restartNanos != 0) {
-                worker.execute(() -> videoBack(a));
+    /** Carries out what the supervisor decided, for this attempt only. */
+    private void apply(Attempt a, List<LinkSupervisor.Action> actions) {
+        for (LinkSupervisor.Action action : actions) {
+            if (action instanceof LinkSupervisor.SetState s) {
+                setState(s.state(), s.detail());
+            } else if (action instanceof LinkSupervisor.RestartIce && a.peer != null) {
+                offer(a, true);
+            } else if (action instanceof LinkSupervisor.StartOver over) {
+                end(a);
+                if (!closed) {
+                    LOG.log(System.Logger.Level.INFO, "link: {0}; reconnecting in {1} ms", over.reason(), over.delayMillis());
+                    worker.schedule(() -> {
+                        reconnects.incrementAndGet();
+                        clock.reset();
+                        try {
+                            connect();
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "link: reconnect failed: {0}", e.toString());
+                        }
+                    }, over.delayMillis(), TimeUnit.MILLISECONDS);
+                }
             }
         }
-        lastFrameNanos = System.nanoTime();
-        VideoFrame previous = newest.getAndSet(frame);
-        newestTimes.set(new long[]{sinkMicros});
-        if (previous != null) {
-            previous.release();
+    }
+
+    /** Ends an attempt: the peer (sink first), then the socket; a frame nobody took is released. */
+    private void end(Attempt a) {
+        a.ended = true;
+        if (a.peer != null) {
+            a.peer.close();
         }
+        if (a.signal != null) {
+            a.signal.close();
+        }
+        newest.clear();
+    }
+
+    private void onWorker(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed: nothing left to do
+        }
+    }
+
+    private void setState(LinkState next, String detail) {
+        state = next;
+        LOG.log(System.Logger.Level.INFO, "link: {0} ({1})", next.label(), detail);
+        listener.onState(next, detail);
+    }
+
+    // --- frames: the native sink thread, then the renderer's ---
+
+    /** Native sink thread: keep the newest frame (the slot releases the one it replaces). */
+    private void onFrame(VideoFrame frame) {
+        long sinkMicros = WallClock.nowMicros();
+        long now = System.nanoTime();
+        newest.put(frame, sinkMicros);
+        Attempt a = attempt;
+        onWorker(() -> {
+            if (a != null && a.current()) {
+                apply(a, supervisor.frame(now));
+            }
+        });
         listener.onFrameReady();
     }
 
@@ -517,19 +400,18 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
      */
     @Override
     public Frame takeNewest() {
-        VideoFrame frame = newest.getAndSet(null);
-        long[] times = newestTimes.get();
-        return frame == null ? null : new Frame(frame, times == null ? WallClock.nowMicros() : times[0]);
+        NewestFrame.Arrival<VideoFrame> arrival = newest.take();
+        return arrival == null ? null : new Frame(arrival.frame(), arrival.sinkMicros());
     }
 
     /**
      * A decoded frame handed to the renderer. It is released exactly once, whichever is called; a frame of a link
      * that has been closed meanwhile (the operator reconnected) is released and otherwise ignored.
      */
-    public final class Frame implements carsight.console.video.Picture {
+    public final class Frame implements Picture {
         private final VideoFrame frame;
         private final long sinkMicros;
-        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
 
         private Frame(VideoFrame frame, long sinkMicros) {
             this.frame = frame;
@@ -556,17 +438,6 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
             }
         }
 
-        /** Reads the test pattern's timecode from the luma plane, if there is one. */
-        Optional<TimecodeWord.Timecode> timecode() {
-            I420Buffer i420 = frame.buffer.toI420(); // already I420: the same buffer, owned by the frame
-            ByteBuffer y = i420.getDataY();
-            int stride = i420.getStrideY();
-            if (i420.getWidth() < FrameTimecode.CELLS) {
-                return Optional.empty();
-            }
-            return FrameTimecode.read((x, yy) -> y.get(yy * stride + x) & 0xFF, i420.getWidth());
-        }
-
         /** It is on screen: counts it, reads its timecode and times it; releases it. */
         @Override
         public void shown(long screenMicros) {
@@ -575,7 +446,7 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
             }
             Optional<TimecodeWord.Timecode> tc;
             try {
-                tc = closed ? Optional.empty() : timecode();
+                tc = closed ? Optional.empty() : ReceiverPeer.timecodeOf(frame);
             } finally {
                 frame.release();
             }
@@ -594,14 +465,10 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
                 }
                 truthByScreenTime.put(screenMicros, truth);
             });
-            try {
-                worker.execute(() -> {
-                    timing.onShown(sinkMicros, screenMicros);
-                    drainTiming();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closed between the check and now: its timing no longer matters
-            }
+            onWorker(() -> {
+                timing.onShown(sinkMicros, screenMicros);
+                drainTiming();
+            });
         }
 
         /** Releases a frame that will not be shown. */
@@ -612,6 +479,8 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
             }
         }
     }
+
+    // --- timing and statistics: on the worker ---
 
     private void drainTiming() {
         Optional<FrameLatency> latency;
@@ -626,13 +495,13 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
 
     private void pollArrivals() {
         Attempt a = attempt;
-        if (a == null || a.dead || a.receiver == null) {
+        if (a == null || !a.current() || a.peer == null) {
             return;
         }
         try {
             long polled = WallClock.nowMicros();
             long nanoNow = System.nanoTime();
-            for (RTCRtpSynchronizationSource source : a.receiver.getSynchronizationSources()) {
+            for (RTCRtpSynchronizationSource source : a.peer.syncSources()) {
                 // arrival is on libwebrtc's monotonic clock (µs), the same clock as System.nanoTime
                 long arrivalWall = polled - (nanoNow / 1000 - source.timestamp);
                 timing.onArrival(source.rtpTimestamp, arrivalWall, polled);
@@ -645,189 +514,19 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
 
     private void pollStats() {
         Attempt a = attempt;
-        if (a == null || a.dead || a.pc == null) {
-            return;
+        if (a != null && a.current() && a.peer != null) {
+            a.peer.stats(inbound -> {
+                stats.next(inbound, System.nanoTime()).ifPresent(d -> timing.onReceiverDelays(d.jitterMillis(), d.decodeMillis()));
+                listener.onStats(stats.linkStats(state.label(), inbound));
+            });
         }
-        a.pc.getStats(report -> {
-            Map<String, RTCStats> all = report.getStats();
-            Map<String, Object> inbound = Map.of();
-            String candidateType = "none";
-            for (RTCStats s : all.values()) {
-                if (s.getType() == RTCStatsType.INBOUND_RTP && "video".equals(s.getAttributes().get("kind"))) {
-                    inbound = s.getAttributes();
-                }
-                if (s.getType() == RTCStatsType.CANDIDATE_PAIR && Boolean.TRUE.equals(s.getAttributes().get("nominated"))
-                        && "succeeded".equals(String.valueOf(s.getAttributes().get("state")))) {
-                    RTCStats local = all.get(String.valueOf(s.getAttributes().get("localCandidateId")));
-                    if (local != null) {
-                        candidateType = String.valueOf(local.getAttributes().get("candidateType"));
-                    }
-                }
-            }
-            long emitted = number(inbound.get("jitterBufferEmittedCount"));
-            double jitterSeconds = inbound.get("jitterBufferDelay") instanceof Number n ? n.doubleValue() : 0;
-            long decoded = number(inbound.get("framesDecoded"));
-            double decodeSeconds = inbound.get("totalDecodeTime") instanceof Number n ? n.doubleValue() : 0;
-            if (emitted > lastEmitted && decoded > lastDecoded) {
-                double jitter = (jitterSeconds - lastJitterSeconds) * 1000 / (emitted - lastEmitted);
-                double decode = (decodeSeconds - lastDecodeSeconds) * 1000 / (decoded - lastDecoded);
-                worker.execute(() -> timing.onReceiverDelays(jitter, decode));
-            }
-            lastEmitted = emitted;
-            lastJitterSeconds = jitterSeconds;
-            lastDecoded = decoded;
-            lastDecodeSeconds = decodeSeconds;
-            long bytes = number(inbound.get("bytesReceived"));
-            long now = System.nanoTime();
-            double kbps = lastStatsNanos == 0 ? 0 : (bytes - lastBytes) * 8.0 / ((now - lastStatsNanos) / 1e9) / 1000;
-            lastBytes = bytes;
-            lastStatsNanos = now;
-            Object fps = inbound.get("framesPerSecond");
-            listener.onStats(new LinkStats(state.label(), candidateType, Math.max(0, kbps),
-                    fps instanceof Number n ? n.doubleValue() : 0, number(inbound.get("packetsLost")),
-                    number(inbound.get("packetsReceived")), number(inbound.get("nackCount")),
-                    number(inbound.get("freezeCount")), number(inbound.get("framesDecoded")),
-                    number(inbound.get("framesDropped"))));
-        });
     }
 
     private void ping() {
         Attempt a = attempt;
-        if (a != null && a.socket != null && !a.dead) {
-            send(a, new SignalMessage.Ping(pingIds.incrementAndGet(), WallClock.nowMicros()));
+        if (a != null && a.current() && a.signal != null && a.signal.isOpen()) {
+            a.signal.send(new SignalMessage.Ping(pingIds.incrementAndGet(), WallClock.nowMicros()));
         }
-    }
-
-    /** Video silent this long on a live link: ask for an ICE restart over the signaling socket, which still works. */
-    static final long RESTART_AFTER_MILLIS = 1_500;
-    /** Video silent this long (and no ICE restart younger than {@link #RESTART_GRACE_MILLIS}): start over. */
-    static final long RECONNECT_AFTER_MILLIS = 4_000;
-    static final long RESTART_GRACE_MILLIS = 3_000;
-
-    /**
-     * Declares the link lost when no frame came for a while, even if ICE has not noticed yet. First it tries an ICE
-     * restart on the same socket and session (the path broke: the car's address changed, a handover); only if that
-     * brings no video does it reconnect from scratch.
-     */
-    private void watchdog() {
-        Attempt a = attempt;
-        if (a == null || a.dead) {
-            return;
-        }
-        long silentMillis = (System.nanoTime() - a.lastMediaNanos) / 1_000_000;
-        long restarted = a.restartNanos;
-        long sinceRestart = restarted == 0 ? Long.MAX_VALUE : (System.nanoTime() - restarted) / 1_000_000;
-        if (silentMillis < RESTART_AFTER_MILLIS) {
-            videoBack(a);
-        } else if (a.sawVideo && restarted == 0 && a.socket != null && a.socket.isOpen()) {
-            a.restartNanos = System.nanoTime();
-            setState(LinkState.LINK_LOST, "no video for " + silentMillis + " ms: restarting ICE");
-            offer(a, true);
-        } else if (a.everLive && silentMillis > RECONNECT_AFTER_MILLIS && sinceRestart > RESTART_GRACE_MILLIS) {
-            fail(a, LinkState.LINK_LOST, "no video for " + silentMillis / 1000 + " s");
-        } else if (!a.everLive && (System.nanoTime() - a.startedNanos) / 1_000_000 > 15_000) {
-            fail(a, LinkState.LINK_LOST, "no connection after 15 s");
-        }
-    }
-
-    /** Frames came again after an ICE restart was asked for: live, and the next outage may restart again. */
-    private void videoBack(Attempt a) {
-        long restarted = a.restartNanos;
-        if (restarted == 0 || a.dead) {
-            return;
-        }
-        a.restartNanos = 0;
-        setState(LinkState.LIVE, "video back " + (System.nanoTime() - restarted) / 1_000_000
-                + " ms after the ICE restart was asked for");
-    }
-
-    private void fail(Attempt a, LinkState why, String detail) {
-        if (a.dead) {
-            return;
-        }
-        a.dead = true;
-        if (a.everLive) {
-            backoffMillis = 500;
-        }
-        setState(why, detail);
-        if (!closed) {
-            long delay = backoffMillis;
-            backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-            LOG.log(System.Logger.Level.INFO, "link: {0}; reconnecting in {1} ms", detail, delay);
-            worker.schedule(() -> {
-                reconnects.incrementAndGet();
-                clock.reset();
-                try {
-                    connect();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "link: reconnect failed: {0}", e.toString());
-                }
-            }, delay, TimeUnit.MILLISECONDS);
-        }
-        teardown(a);
-    }
-
-    /** Ends an attempt: each step on its own, so one failing step cannot leave the rest (or the reconnect) undone. */
-    private void teardown(Attempt a) {
-        quietly("remove sink", () -> {
-            if (a.remote != null) {
-                a.remote.removeSink(sink);
-            }
-        });
-        quietly("close signaling", () -> {
-            if (a.socket != null && a.socket.isOpen()) {
-                a.socket.close();
-            }
-        });
-        quietly("close peer connection", () -> {
-            if (a.pc != null) {
-                a.pc.close();
-            }
-        });
-        quietly("dispose placeholder track", () -> {
-            if (a.placeholder != null) {
-                a.placeholder.dispose();
-            }
-        });
-        quietly("dispose placeholder source", () -> {
-            if (a.placeholderSource != null) {
-                a.placeholderSource.dispose();
-            }
-        });
-        VideoFrame stale = newest.getAndSet(null);
-        if (stale != null) {
-            stale.release();
-        }
-    }
-
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static void quietly(String what, Step step) {
-        try {
-            step.run();
-        } catch (Exception | Error e) {
-            LOG.log(System.Logger.Level.DEBUG, "teardown: {0} failed: {1}", what, e.toString());
-        }
-    }
-
-    private void send(Attempt a, SignalMessage message) {
-        Session s = a.socket;
-        if (s == null || !s.isOpen() || a.dead) {
-            return;
-        }
-        try {
-            s.getAsyncRemote().sendText(codec.encode(message));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "signal send failed: {0}", e.toString());
-        }
-    }
-
-    private void setState(LinkState next, String detail) {
-        state = next;
-        LOG.log(System.Logger.Level.INFO, "link: {0} ({1})", next.label(), detail);
-        listener.onState(next, detail);
     }
 
     @Override
@@ -839,16 +538,14 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
         CompletableFuture<Void> done = new CompletableFuture<>();
         worker.execute(() -> {
             Attempt a = attempt;
-            if (a != null && !a.dead) {
-                a.dead = true;
-                send(a, new SignalMessage.Bye("console closed"));
-                teardown(a);
+            if (a != null && !a.ended) {
+                if (a.signal != null) {
+                    a.signal.send(new SignalMessage.Bye("console closed"));
+                }
+                end(a);
             }
-            if (factory != null) {
-                factory.dispose();
-            }
-            if (audio != null) {
-                audio.dispose();
+            if (engine != null) {
+                engine.close();
             }
             state = LinkState.STOPPED;
             done.complete(null);
@@ -860,9 +557,4 @@ public final class StreamerLink implements AutoCloseable, carsight.console.video
         }
         worker.shutdownNow();
     }
-
-    private static long number(Object value) {
-        return value instanceof Number n ? n.longValue() : 0;
-    }
-
 }

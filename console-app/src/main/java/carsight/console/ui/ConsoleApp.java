@@ -3,7 +3,7 @@ package carsight.console.ui;
 import carsight.console.ConsoleOptions;
 import carsight.console.RunReport;
 import carsight.console.latency.FrameLatency;
-import carsight.console.peer.LinkState;
+import carsight.receiver.LinkState;
 import carsight.console.peer.LinkStats;
 import carsight.console.peer.StreamerLink;
 import carsight.console.video.VideoPane;
@@ -189,7 +189,7 @@ public final class ConsoleApp extends Application {
                     "cannot remember the streamer address: {0}", e.getMessage());
         }
         address.setText(streamer.toString());
-        carsight.console.peer.CertificatePins pins = carsight.console.peer.CertificatePins.remembered();
+        carsight.receiver.CertificatePins pins = carsight.receiver.CertificatePins.remembered();
         if (options.fingerprint() != null && streamer.equals(options.connect())) {
             pins.pin(streamer.getHost() + ":" + (streamer.getPort() < 0 ? 443 : streamer.getPort()), options.fingerprint());
         }

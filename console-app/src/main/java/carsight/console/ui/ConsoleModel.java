@@ -1,7 +1,7 @@
 package carsight.console.ui;
 
 import carsight.console.latency.FrameLatency;
-import carsight.console.peer.LinkState;
+import carsight.receiver.LinkState;
 import carsight.console.peer.LinkStats;
 import carsight.protocol.latency.LatencyStats;
 import carsight.protocol.latency.LatencySummary;

@@ -1,6 +1,6 @@
 package carsight.console.ui;
 
-import carsight.console.peer.LinkState;
+import carsight.receiver.LinkState;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;

@@ -1,7 +1,7 @@
 package carsight.console.ui;
 
 import carsight.console.latency.FrameLatency;
-import carsight.console.peer.LinkState;
+import carsight.receiver.LinkState;
 import carsight.protocol.speed.SpeedUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.ChoiceBox;

@@ -8,9 +8,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -55,12 +53,7 @@ public final class DtlsIdentity {
 
     /** SHA-256 of a DER certificate as uppercase colon-separated hex, prefixed by {@code sha-256 }. */
     public static String fingerprintOf(byte[] der) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(der);
-            return "sha-256 " + HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return "sha-256 " + carsight.protocol.tls.CertificateFingerprint.sha256(der);
     }
 
     /** Compares two SDP fingerprints, ignoring case of the hex and the algorithm name. */

@@ -148,6 +148,6 @@ public final class TlsIdentity {
 
     /** SHA-256 of a DER certificate, uppercase hex pairs joined by colons (the SDP fingerprint without its prefix). */
     public static String fingerprintOf(byte[] der) {
-        return DtlsIdentity.fingerprintOf(der).substring("sha-256 ".length());
+        return carsight.protocol.tls.CertificateFingerprint.sha256(der);
     }
 }

@@ -27,6 +27,7 @@ public final class StreamerMetrics {
     private final LongAdder authFailures = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder iceRestarts = new LongAdder();
+    private final LongAdder iceAgents = new LongAdder();
     private final LongAdder estimatesReceived = new LongAdder();
     private final LongAdder framesSkipped = new LongAdder();
     private final LongAdder bitrateChanges = new LongAdder();
@@ -95,6 +96,11 @@ public final class StreamerMetrics {
 
     public long iceRestarts() {
         return iceRestarts.sum();
+    }
+
+    /** An ICE agent was set up for a viewer's offer (it gathers candidates: what a refused offer must not cost). */
+    public void iceAgentStarted() {
+        iceAgents.increment();
     }
 
     /** A receiver's bandwidth estimate (REMB) arrived. */
@@ -176,6 +182,8 @@ public final class StreamerMetrics {
         counter(out, "carsight_send_failures_total", "Packets that could not be sent (broken path).", sendFailures.sum());
         counter(out, "carsight_ice_restarts_total", "ICE restarts that brought a viewer's session onto a new path.",
                 iceRestarts.sum());
+        counter(out, "carsight_ice_agents_total", "ICE agents set up for viewers' offers (first offers and restarts).",
+                iceAgents.sum());
         counter(out, "carsight_auth_failures_total", "Requests refused for a bad token.", authFailures.sum());
         counter(out, "carsight_estimates_received_total", "Bandwidth estimates (REMB) received from viewers.",
                 estimatesReceived.sum());

@@ -22,10 +22,10 @@ public final class KeyframeRequests {
 
     /**
      * Asks for a keyframe unless one was asked for recently. Returns false when the camera cannot make one on
-     * demand, so the caller should replay the cached group of pictures instead.
+     * demand, so the caller should replay the cached group of pictures instead. {@code nowNanos}: monotonic time.
      */
-    public synchronized boolean request(String why) {
-        long now = System.nanoTime();
+    public synchronized boolean request(String why, long nowNanos) {
+        long now = nowNanos;
         if (now - lastRequestNanos < minIntervalNanos) {
             return lastAnswer;
         }

@@ -11,6 +11,7 @@ import carsight.streamer.rtcp.RtcpFormatException;
 import carsight.streamer.rtcp.RtcpPacket;
 import carsight.streamer.rtcp.RtcpParser;
 import carsight.streamer.sdp.Answer;
+import carsight.streamer.send.RtcpFeedback;
 import carsight.streamer.srtp.SrtpContext;
 import carsight.streamer.srtp.SrtpException;
 import carsight.streamer.srtp.SrtpKeys;
@@ -317,33 +318,47 @@ public final class ViewerSession implements AutoCloseable {
             return;
         }
         try {
-            for (RtcpPacket p : RtcpParser.parseCompound(plain)) {
-                if (p instanceof RtcpPacket.GenericNack nack) {
-                    this.context.metrics().nackReceived();
-                    sendPath.retransmit(nack.lostSequenceNumbers());
-                } else if (p instanceof RtcpPacket.PictureLossIndication) {
-                    this.context.metrics().pliReceived();
-                    requestKeyframe("PLI");
-                } else if (p instanceof RtcpPacket.FullIntraRequest) {
-                    this.context.metrics().firReceived();
-                    requestKeyframe("FIR");
-                } else if (p instanceof RtcpPacket.ReceiverReport rr) {
-                    sendPath.onReceiverReport(rr);
-                    path.onRoundTrip(sendPath.rttMillis(), System.nanoTime());
-                    pace();
-                } else if (p instanceof RtcpPacket.ReceiverEstimatedMaximumBitrate remb) {
-                    this.context.metrics().estimateReceived();
-                    path.onEstimate(remb.bitrateBps(), System.nanoTime());
-                    pace();
-                }
-            }
+            RtcpFeedback.route(RtcpParser.parseCompound(plain), feedback);
         } catch (RtcpFormatException e) {
             this.context.metrics().junkDropped();
         }
     }
 
+    /** What this viewer's RTCP asks for, and who does it. */
+    private final RtcpFeedback.Handler feedback = new RtcpFeedback.Handler() {
+        @Override
+        public void nack(java.util.List<Integer> lost) {
+            context.metrics().nackReceived();
+            sendPath.retransmit(lost);
+        }
+
+        @Override
+        public void keyframe(String why) {
+            if (why.equals("FIR")) {
+                context.metrics().firReceived();
+            } else {
+                context.metrics().pliReceived();
+            }
+            requestKeyframe(why);
+        }
+
+        @Override
+        public void receiverReport(RtcpPacket.ReceiverReport report) {
+            sendPath.onReceiverReport(report);
+            path.onRoundTrip(sendPath.rttMillis(), System.nanoTime());
+            pace();
+        }
+
+        @Override
+        public void estimate(long bitrateBps) {
+            context.metrics().estimateReceived();
+            path.onEstimate(bitrateBps, System.nanoTime());
+            pace();
+        }
+    };
+
     private void requestKeyframe(String why) {
-        if (!context.keyframes().request(why)) {
+        if (!context.keyframes().request(why, System.nanoTime())) {
             for (EncodedFrame cached : context.fanout().cachedGop()) {
                 queue.replay(cached);
             }
@@ -426,7 +441,7 @@ public final class ViewerSession implements AutoCloseable {
                                 (System.nanoTime() - queued.arrivedNanos()) / 1_000_000, budget.budgetMillis(),
                                 path.availableBps(System.nanoTime()).stream().mapToObj(b -> b / 1000 + " kb/s")
                                         .findFirst().orElse("unknown"), Math.round(path.queueMillis()));
-                        if (!context.keyframes().request("latency budget")) {
+                        if (!context.keyframes().request("latency budget", System.nanoTime())) {
                             LOG.log(System.Logger.Level.DEBUG, "viewer {0}: the camera cannot make a keyframe now", id);
                         }
                         events.onSkipping(this, true);

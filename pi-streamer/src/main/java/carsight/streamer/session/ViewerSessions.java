@@ -55,6 +55,7 @@ public final class ViewerSessions {
         String id = HexFormat.of().formatHex(randomBytes(8));
         long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
         IceSession ice = new IceSession(context.ice());
+        context.metrics().iceAgentStarted();
         Answer answer = answer(offer, ice, ssrc);
         if (answer.note() != null) {
             LOG.log(System.Logger.Level.INFO, "viewer {0} ({1}): {2}", id, remote, answer.note());
@@ -97,6 +98,7 @@ public final class ViewerSessions {
             throws SdpFormatException, OfferRefusedException, IOException {
         OfferReader.Offer offer = OfferReader.read(offerSdp, context.streamInfo().profileLevelId());
         IceSession ice = new IceSession(context.ice());
+        context.metrics().iceAgentStarted();
         Answer answer = answer(offer, ice, session.sendPath().ssrc());
         if (!session.negotiated().isIceRestartOf(answer.negotiated())) {
             ice.close();

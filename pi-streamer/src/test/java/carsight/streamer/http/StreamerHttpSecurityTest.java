@@ -209,6 +209,7 @@ class StreamerHttpSecurityTest {
             assertThat(said.get(said.size() - 1)).as("the one over the limit")
                     .startsWith("offer-refused: too many refused offers from this address: try again in");
             assertThat(iceLog).as("no ICE agent was made for a refused offer").isEmpty();
+            assertThat(streamer.metricsText()).contains("carsight_ice_agents_total 0");
             assertThat(streamer.sessions().count()).isZero();
         } finally {
             root.removeHandler(ice);

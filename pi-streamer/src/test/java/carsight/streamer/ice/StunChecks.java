@@ -7,8 +7,9 @@ import java.security.MessageDigest;
 import java.util.zip.CRC32;
 
 /**
- * Checks on STUN messages (RFC 8489) that the streamer makes itself, apart from ice4j: is a datagram STUN at all, and
- * are its FINGERPRINT and MESSAGE-INTEGRITY right. Never throws on junk: every check answers false.
+ * Checks on STUN messages (RFC 8489), apart from ice4j, for the tests that look at what crosses the wire: is a
+ * datagram STUN at all, and are its FINGERPRINT and MESSAGE-INTEGRITY right. Never throws on junk: every check answers
+ * false.
  *
  * <pre>
  *  0                   1                   2                   3

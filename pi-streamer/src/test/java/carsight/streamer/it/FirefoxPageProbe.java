@@ -99,6 +99,7 @@ public final class FirefoxPageProbe {
             bidi.send(new Command<Map<String, Object>>("session.new", Map.of("capabilities", Map.of()), Map.class));
             Map<?, ?> tree = bidi.send(new Command<Map<String, Object>>("browsingContext.getTree", Map.of(), Map.class));
             String context = (String) ((Map<?, ?>) ((List<?>) tree.get("contexts")).get(0)).get("context");
+            long agentsBefore = iceAgents(base, token);
             long opened = System.nanoTime();
             bidi.send(new Command<Map<String, Object>>("browsingContext.navigate",
                     Map.of("context", context, "url", base + "/#token=" + token, "wait", "complete"), Map.class));
@@ -119,7 +120,8 @@ public final class FirefoxPageProbe {
                     Map.of("context", context), Map.class));
             Files.write(out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "") + ".png"),
                     java.util.Base64.getDecoder().decode((String) shot.get("data")));
-            json = "{\"shownAfterMs\":" + shownAfterMs + ",\"watchedSeconds\":" + seconds + ",\"page\":" + last + "}";
+            json = "{\"iceAgentsBefore\":" + agentsBefore + ",\"iceAgentsAfter\":" + iceAgents(base, token)
+                    + ",\"shownAfterMs\":" + shownAfterMs + ",\"watchedSeconds\":" + seconds + ",\"page\":" + last + "}";
             bidi.send(new Command<Map<String, Object>>("browser.close", Map.of(), Map.class));
             bidi.close();
             code = 0;
@@ -152,5 +154,15 @@ public final class FirefoxPageProbe {
         } catch (Exception ignored) {
             // a temporary profile: the system cleans it up otherwise
         }
+    }
+
+    /** The streamer's count of ICE agents set up for viewers ({@code carsight_ice_agents_total} on /metrics). */
+    static long iceAgents(String base, String token) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.body().lines().filter(l -> l.startsWith("carsight_ice_agents_total ")).mapToLong(
+                l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1).strip())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no carsight_ice_agents_total on " + base + "/metrics"));
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Rebuilds NAL units from RFC 6184 payloads (single NAL, STAP-A, FU-A) — the receiving half of
- * {@link H264Packetizer}, used by tests and tools. A fragment that arrives without its start is dropped, as a
+ * {@link H264Packetizer}, used by the tests. A fragment that arrives without its start is dropped, as a
  * decoder would have to.
  */
 public final class H264Depacketizer {

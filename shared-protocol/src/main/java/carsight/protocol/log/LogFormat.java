@@ -1,4 +1,4 @@
-package carsight.streamer;
+package carsight.protocol.log;
 
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -9,10 +9,15 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** One line per event, for operators: {@code 12:03:04.120 INFO  viewer 3fa… joined from 198.51.100.2 …}. */
+/** Streamer and console alike: one line per event, for operators: {@code 12:03:04.120 INFO  viewer 3fa… joined from 198.51.100.2 …}. */
 public final class LogFormat extends Formatter {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    /**
+     * The libraries' loggers set to warnings only, held here: java.util.logging keeps loggers weakly, and one that is
+     * collected comes back at the default level, chatty again.
+     */
+    private static final java.util.List<Logger> QUIETED = new java.util.ArrayList<>();
 
     private LogFormat() {
     }
@@ -28,9 +33,13 @@ public final class LogFormat extends Formatter {
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.INFO);
-        Logger.getLogger("org.ice4j").setLevel(Level.WARNING);
-        Logger.getLogger("org.jitsi").setLevel(Level.WARNING);
-        Logger.getLogger("org.glassfish").setLevel(Level.WARNING);
+        synchronized (QUIETED) {
+            for (String library : new String[]{"org.ice4j", "org.jitsi", "org.glassfish"}) {
+                Logger logger = Logger.getLogger(library);
+                logger.setLevel(Level.WARNING);
+                QUIETED.add(logger);
+            }
+        }
     }
 
     @Override
