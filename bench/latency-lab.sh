@@ -254,7 +254,7 @@ for link in $links; do
     echo "  link now ${link#*-} kbit/s" >&2
   fi
   wait "${receivers[@]}" || true
-  grep -E "camera: bitrate|link too narrow" "$work/streamer-narrow-$link.log" | tail -1 > "$work/narrow-$link-camera.txt" || true
+  grep -E "camera: bitrate" "$work/streamer-narrow-$link.log" | tail -1 > "$work/narrow-$link-camera.txt" || true
   stop "$spid" "$jpid"
 done
 shape 100000

@@ -16,12 +16,9 @@ import carsight.receiver.ReceiverPeer;
 import carsight.receiver.SignalClient;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCRtpSynchronizationSource;
-import dev.onvoid.webrtc.media.FourCC;
-import dev.onvoid.webrtc.media.video.VideoBufferConverter;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -395,69 +391,29 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     }
 
     /**
-     * The newest decoded frame, or null; the caller must report it {@link Frame#shown shown} or
-     * {@link Frame#discard discarded}, which releases it.
+     * The newest decoded frame, or null; the caller must report it {@link Picture#shown shown} or
+     * {@link Picture#discard discarded}, which releases it.
      */
     @Override
-    public Frame takeNewest() {
+    public Picture takeNewest() {
         NewestFrame.Arrival<VideoFrame> arrival = newest.take();
-        return arrival == null ? null : new Frame(arrival.frame(), arrival.sinkMicros());
+        return arrival == null ? null : new DecodedFrame(arrival.frame(), arrival.sinkMicros(), shownFrames);
     }
 
-    /**
-     * A decoded frame handed to the renderer. It is released exactly once, whichever is called; a frame of a link
-     * that has been closed meanwhile (the operator reconnected) is released and otherwise ignored.
-     */
-    public final class Frame implements Picture {
-        private final VideoFrame frame;
-        private final long sinkMicros;
-        private final AtomicBoolean released = new AtomicBoolean();
-
-        private Frame(VideoFrame frame, long sinkMicros) {
-            this.frame = frame;
-            this.sinkMicros = sinkMicros;
+    /** Frames on screen: counted, held against their timecode (the truth), and timed. */
+    private final DecodedFrame.Owner shownFrames = new DecodedFrame.Owner() {
+        @Override
+        public boolean closed() {
+            return closed;
         }
 
         @Override
-        public int width() {
-            return frame.buffer.getWidth();
-        }
-
-        @Override
-        public int height() {
-            return frame.buffer.getHeight();
-        }
-
-        @Override
-        public void writeBgra(ByteBuffer bgra) {
-            try {
-                // libyuv's FourCC names: ARGB is the bytes B, G, R, A — JavaFX's ByteBgraPre for an opaque picture
-                VideoBufferConverter.convertFromI420(frame.buffer, bgra, FourCC.ARGB);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot convert a frame: " + e, e);
-            }
-        }
-
-        /** It is on screen: counts it, reads its timecode and times it; releases it. */
-        @Override
-        public void shown(long screenMicros) {
-            if (!released.compareAndSet(false, true)) {
-                return;
-            }
-            Optional<TimecodeWord.Timecode> tc;
-            try {
-                tc = closed ? Optional.empty() : ReceiverPeer.timecodeOf(frame);
-            } finally {
-                frame.release();
-            }
-            if (closed) {
-                return; // a frame of a link that is gone: nothing to count it against
-            }
+        public void shown(long sinkMicros, long screenMicros, Optional<TimecodeWord.Timecode> timecode) {
             framesShown.incrementAndGet();
             if (firstFrameMillis < 0) {
                 firstFrameMillis = (System.nanoTime() - connectStartedNanos) / 1_000_000;
             }
-            tc.ifPresent(t -> {
+            timecode.ifPresent(t -> {
                 double truth = (screenMicros - t.captureTimeNear(screenMicros)) / 1000.0;
                 listener.onTruth(truth);
                 if (truthByScreenTime.size() > 600) {
@@ -470,15 +426,7 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
                 drainTiming();
             });
         }
-
-        /** Releases a frame that will not be shown. */
-        @Override
-        public void discard() {
-            if (released.compareAndSet(false, true)) {
-                frame.release();
-            }
-        }
-    }
+    };
 
     // --- timing and statistics: on the worker ---
 
