@@ -366,6 +366,7 @@ def browsers(b):
     return [pair(b["chromiumWhep"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
             pair(b["chromiumJanus"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
             pair(b["chromiumPage"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
+            " / ".join(f(g(b, p, "arrivalP50Ms")) for p in ("chromiumWhep", "chromiumJanus", "chromiumPage")),
             pair(b["chromiumPage"], "meterErrorP50Ms", "meterErrorP95Ms"),
             f(g(b, "chromiumWhep", "jitterBufferMs")) + " / " + f(g(b, "chromiumJanus", "jitterBufferMs")),
             f(g(b, "chromiumWhep", "firstFrameMs")) + " / " + f(g(b, "chromiumJanus", "firstFrameMs")),
@@ -373,9 +374,12 @@ def browsers(b):
             f(g(u, "streamer", "peakRssMb")) + " / " + f(g(u, "janus", "peakRssMb"))]
 
 print("browsers: Chromium from the streamer (WHEP), through Janus (fed by --rtp-forward) and on the streamer's page, ms")
-table(["size@fps", "WHEP p50/p95", "via Janus p50/p95", "page p50/p95", "page meter err p50/p95",
+table(["size@fps", "WHEP p50/p95", "via Janus p50/p95", "page p50/p95", "arrival p50 WHEP/Janus/page", "page meter err p50/p95",
        "jitter buffer WHEP/Janus", "1st frame WHEP/Janus", "CPU s/min streamer/x264/Janus", "RSS MB streamer/Janus"],
       [[r["config"]] + browsers(r["browsers"]) for r in rows])
+print("(arrival: capture → the frame's last packet in, before decoding and the browser's display clock; display is "
+      "paced by each headless Chromium's own 60 Hz frame clock, whose phase against the camera's frames differs from "
+      "one browser process to the next by up to a refresh, 16.7 ms)")
 print("(streamer CPU: its JVM — sending, plus drawing the test pattern; x264 is its ffmpeg child; in the browsers phase "
       "the streamer serves two Chromium and the RTP copy, Janus serves one Chromium)")
 print()

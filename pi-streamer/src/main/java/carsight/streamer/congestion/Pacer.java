@@ -8,11 +8,18 @@ package carsight.streamer.congestion;
  */
 public final class Pacer {
 
-    /** Bytes that may leave back to back: a few packets, so a frame does not trickle out one packet at a time. */
-    static final int BURST_BYTES = 4 * 1200;
+    /** Bytes that may always leave back to back: a few packets, so a frame does not trickle out one at a time. */
+    static final int MIN_BURST_BYTES = 4 * 1200;
+
+    /**
+     * What the rate carries in this time may also leave back to back: on a path wider than the stream a whole frame
+     * leaves at once (spread out it would arrive a pacing interval later), while on a narrow path the burst stays a
+     * few packets and the path's own queue stays short.
+     */
+    static final long BURST_NANOS = 40_000_000L;
 
     private volatile long rateBps;
-    private double tokens = BURST_BYTES;
+    private double tokens = MIN_BURST_BYTES;
     private long lastNanos = Long.MIN_VALUE;
 
     /** Bits per second from now on; 0 or less: no limit. */
@@ -31,10 +38,10 @@ public final class Pacer {
             return 0;
         }
         refill(rate, nowNanos);
-        if (tokens >= bytes || tokens >= BURST_BYTES) {
+        if (tokens >= bytes || tokens >= MIN_BURST_BYTES) {
             return 0;
         }
-        double missing = Math.min(bytes, BURST_BYTES) - tokens;
+        double missing = Math.min(bytes, MIN_BURST_BYTES) - tokens;
         return (long) Math.ceil(missing * 8 * 1e9 / rate);
     }
 
@@ -42,7 +49,7 @@ public final class Pacer {
     public void sent(int bytes, long nowNanos) {
         long rate = rateBps;
         if (rate <= 0) {
-            tokens = BURST_BYTES;
+            tokens = MIN_BURST_BYTES;
             lastNanos = nowNanos;
             return;
         }
@@ -52,8 +59,13 @@ public final class Pacer {
 
     private void refill(long rate, long nowNanos) {
         if (lastNanos != Long.MIN_VALUE && nowNanos > lastNanos) {
-            tokens = Math.min(BURST_BYTES, tokens + (nowNanos - lastNanos) * rate / 8e9);
+            tokens = Math.min(burstBytes(rate), tokens + (nowNanos - lastNanos) * rate / 8e9);
         }
         lastNanos = nowNanos;
+    }
+
+    /** Bytes that may leave back to back at this rate. */
+    static double burstBytes(long rate) {
+        return Math.max(MIN_BURST_BYTES, rate * (BURST_NANOS / 1e9) / 8);
     }
 }

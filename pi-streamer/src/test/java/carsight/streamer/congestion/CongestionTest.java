@@ -41,6 +41,34 @@ class CongestionTest {
     }
 
     @Test
+    void whatThePathCarriedWithoutAQueueIsRememberedForTenSeconds() {
+        PathEstimate p = new PathEstimate();
+        long now = T0;
+        p.onSent(900_000, now);
+        assertThat(p.carriedBps(now)).as("no round trip known: nothing proven").isZero();
+        p.onRoundTrip(10, now);
+        for (int i = 0; i < 10; i++) { // two seconds at 900 kb/s with the round trip at its low
+            now += 200 * MS;
+            p.onSent(900_000, now);
+        }
+        assertThat(p.carriedBps(now)).isEqualTo(900_000);
+        p.onEstimate(118_000, now); // the receiver's estimate collapses while frames are skipped
+        for (int i = 0; i < 10; i++) {
+            now += 200 * MS;
+            p.onSent(100_000, now);
+        }
+        assertThat(p.carriedBps(now)).as("the collapse does not undo what the path carried").isEqualTo(900_000);
+
+        p.onRoundTrip(10 + PathEstimate.CLEAR_QUEUE_MILLIS + 40, now); // now the path queues
+        for (int i = 0; i < 60; i++) {
+            now += 200 * MS;
+            p.onSent(2_000_000, now);
+        }
+        assertThat(p.carriedBps(now)).as("sent into a queue is not carried, and after 10 s the old figures are gone")
+                .isZero();
+    }
+
+    @Test
     void thePacerLetsABurstGoThenSpacesPacketsAtItsRate() {
         Pacer pacer = new Pacer();
         assertThat(pacer.waitNanos(1200, T0)).as("no rate: no wait").isZero();
@@ -51,7 +79,7 @@ class CongestionTest {
             pacer.sent(1200, now);
             atOnce++;
         }
-        assertThat(atOnce).as("packets of a burst").isEqualTo(Pacer.BURST_BYTES / 1200);
+        assertThat(atOnce).as("packets of a burst").isEqualTo(Pacer.MIN_BURST_BYTES / 1200);
         long wait = pacer.waitNanos(1200, now);
         assertThat(wait).as("the next 1200 bytes at 120 bytes/ms").isBetween(9 * MS, 10 * MS);
         now += wait;
@@ -65,6 +93,22 @@ class CongestionTest {
             again++;
         }
         assertThat(again).isEqualTo(atOnce);
+    }
+
+    @Test
+    void onAPathWiderThanTheStreamAWholeFrameLeavesAtOnce() {
+        Pacer pacer = new Pacer();
+        pacer.rate(6_000_000); // 30 kB in 40 ms
+        long now = T0;
+        pacer.sent(1200, now);
+        now += 100 * MS; // a frame interval and more of quiet
+        int atOnce = 0;
+        while (pacer.waitNanos(1200, now) == 0 && atOnce < 1000) {
+            pacer.sent(1200, now);
+            atOnce++;
+        }
+        assertThat(atOnce).as("a 30 kB keyframe's packets, back to back").isEqualTo(25);
+        assertThat(pacer.waitNanos(1200, now)).as("then the rate again").isBetween(1 * MS, 2 * MS);
     }
 
     @Test

@@ -20,8 +20,9 @@ final class HeadlessChromium {
     /**
      * A latency probe's summary, from what its pull script left on {@code window}: {@code carsightPc} (optional),
      * {@code carsightVideo}, the truth recorded by {@code carsightRecordTruth}, and {@code carsightMeterError}
-     * (|a meter − truth| per frame, optional). The first 30 frames (start-up) are left out of the percentiles. With a
-     * peer connection, its inbound video's mean jitter-buffer time and decode time per frame come along.
+     * (|a meter − truth| per frame, optional), with capture → arrival where the browser gives a frame's receive time.
+     * The first 30 frames (start-up) are left out of the percentiles. With a peer connection, its inbound video's mean
+     * jitter-buffer time and decode time per frame come along.
      */
     private static final String STATS = """
             const done = arguments[arguments.length - 1];
@@ -30,10 +31,12 @@ final class HeadlessChromium {
             const pc = window.carsightPc, video = window.carsightVideo;
             (pc ? pc.getStats() : Promise.resolve(new Map())).then(report => {
               const t = settled(window.carsightTruth), m = settled(window.carsightMeterError);
+              const a = settled(window.carsightArrival);
               let result = {framesDecoded: video.getVideoPlaybackQuality().totalVideoFrames,
                             iceState: pc ? pc.iceConnectionState : null,
                             videoWidth: video.videoWidth, location: window.carsightLocation || null,
                             truthLatencyP50Ms: rank(t, 0.5), truthLatencyP95Ms: rank(t, 0.95), truthFrames: t.length,
+                            arrivalP50Ms: rank(a, 0.5), arrivalP95Ms: rank(a, 0.95),
                             firstFrameMs: window.carsightFirstFrame, truthSeries: window.carsightSeries};
               if (window.carsightMeterError) {
                 Object.assign(result, {meterErrorP50Ms: rank(m, 0.5), meterErrorP95Ms: rank(m, 0.95), meterFrames: m.length});

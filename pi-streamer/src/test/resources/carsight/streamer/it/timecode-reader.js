@@ -1,7 +1,8 @@
 // The test pattern's frame timecode (README "Frame timecode") read back from a <video>'s presented frame through a
-// canvas: carsightTimecode(video, meta) gives capture → display in ms for that frame, or null when the picture holds
-// no valid timecode. meta is requestVideoFrameCallback's metadata (expectedDisplayTime is the display time).
-const carsightTimecode = (() => {
+// canvas: carsightCaptureMicros(video, meta) gives the frame's capture time (µs since the epoch, a BigInt), or null when
+// the picture holds no valid timecode; carsightTimecode(video, meta) gives capture → display in ms. meta is
+// requestVideoFrameCallback's metadata (expectedDisplayTime is the display time).
+const carsightCaptureMicros = (() => {
   const crc8 = v => { let c = 0; for (let s = 40; s >= 0; s -= 8) { c ^= Number((v >> BigInt(s)) & 0xffn);
     for (let b = 0; b < 8; b++) c = (c & 0x80) ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } return c; };
   const canvas = document.createElement('canvas');
@@ -22,19 +23,31 @@ const carsightTimecode = (() => {
     const shown = BigInt(Math.round((performance.timeOrigin + meta.expectedDisplayTime) * 1000));
     let capture = (shown & ~((1n << 48n) - 1n)) | time;
     if (capture > shown + (1n << 47n)) capture -= (1n << 48n);
-    return Number(shown - capture) / 1000;
+    return capture;
   };
 })();
+const carsightMillisSince = (captureMicros, time) =>
+  Number(BigInt(Math.round((performance.timeOrigin + time) * 1000)) - captureMicros) / 1000;
+const carsightTimecode = (video, meta) => {
+  const capture = carsightCaptureMicros(video, meta);
+  return capture === null ? null : carsightMillisSince(capture, meta.expectedDisplayTime);
+};
 
 // carsightRecordTruth(video, each): from now on reads every presented frame's timecode, keeping the truth in
 // window.carsightTruth (ms), window.carsightSeries ([wall-clock ms, truth ms]) and window.carsightFirstFrame (ms after
-// window.carsightStart); calls each(truth) for every presented frame (truth null without a valid timecode), if given.
+// window.carsightStart), and capture → arrival of the frame's last packet in window.carsightArrival (ms; WebRTC video
+// only: metadata's receiveTime), which leaves out decoding and the browser's display clock; calls each(truth) for
+// every presented frame (truth null without a valid timecode), if given.
 function carsightRecordTruth(video, each) {
-  window.carsightTruth = []; window.carsightSeries = []; window.carsightFirstFrame = null;
+  window.carsightTruth = []; window.carsightSeries = []; window.carsightArrival = []; window.carsightFirstFrame = null;
   if (window.carsightStart === undefined) window.carsightStart = performance.now();
   const onFrame = (now, meta) => {
     if (window.carsightFirstFrame === null) window.carsightFirstFrame = now - window.carsightStart;
-    const truth = carsightTimecode(video, meta);
+    const capture = carsightCaptureMicros(video, meta);
+    const truth = capture === null ? null : carsightMillisSince(capture, meta.expectedDisplayTime);
+    if (capture !== null && meta.receiveTime !== undefined) {
+      window.carsightArrival.push(carsightMillisSince(capture, meta.receiveTime));
+    }
     if (truth !== null) {
       window.carsightTruth.push(truth);
       window.carsightSeries.push([Math.round(performance.timeOrigin + now), truth]);
