@@ -7,8 +7,8 @@ import java.util.OptionalLong;
  * What one viewer's feedback says about its path: the bitrate its receiver estimates the path carries (REMB, which
  * libwebrtc and Chromium compute from the arrival of our packets against their abs-send-time: a delay-based
  * estimator, GCC's, on the receiving side) and how much of the round-trip time is queue (the latest RTT from its
- * receiver reports above the lowest of the last {@value #RTT_WINDOW_SECONDS} s), and what the path has lately been seen
- * to carry. Sans-I/O: the time comes in as an argument. Thread-safe (feedback arrives on the session's receive thread, the sender and the streamer read it).
+ * receiver reports above the lowest of the last {@value #RTT_WINDOW_SECONDS} s). Sans-I/O: the time comes in as an
+ * argument. Thread-safe (feedback arrives on the session's receive thread, the sender and the streamer read it).
  */
 public final class PathEstimate {
 
@@ -16,15 +16,7 @@ public final class PathEstimate {
     /** An estimate older than this no longer describes the path (the receiver stopped sending it). */
     static final long STALE_NANOS = 5_000_000_000L;
 
-    /** A queue this short is no queue: the path carries what is sent. */
-    public static final double CLEAR_QUEUE_MILLIS = 25;
-    /** What the path carried counts for this long. */
-    static final long CARRIED_WINDOW_NANOS = 10_000_000_000L;
-
     private long estimateBps = -1;
-    private double smoothedSentBps = -1;
-    /** Smoothed rates sent while the path showed no queue, oldest first: {nanos, b/s}. */
-    private final ArrayDeque<long[]> carried = new ArrayDeque<>();
     private long estimateAtNanos;
     private double lastRttMillis = -1;
     /** RTT samples of the window, oldest first: {nanos, rtt ms}. */
@@ -58,42 +50,6 @@ public final class PathEstimate {
             return OptionalLong.empty();
         }
         return OptionalLong.of(estimateBps);
-    }
-
-    /**
-     * What was sent to this viewer over the last interval (a few hundred ms), b/s. Smoothed over about a second, it
-     * counts as carried by the path when the round trip shows no queue.
-     */
-    public synchronized void onSent(long bitsPerSecond, long nowNanos) {
-        smoothedSentBps = smoothedSentBps < 0 ? bitsPerSecond : 0.7 * smoothedSentBps + 0.3 * bitsPerSecond;
-        if (!rtts.isEmpty() && queueMillis() <= CLEAR_QUEUE_MILLIS) {
-            carried.addLast(new long[]{nowNanos, Math.round(smoothedSentBps)});
-        }
-        prune(nowNanos);
-    }
-
-    /**
-     * The most the path carried without a queue over the last {@value #CARRIED_WINDOW_NANOS} ns, b/s (0: unknown). A
-     * receiver's estimate falls to what it received when its path queues; when the streamer then skipped frames for
-     * it, that was little, and the estimate climbs back a few per cent a second. What the path just carried is the
-     * better guide then, for as long as the round trip shows no queue.
-     */
-    public synchronized long carriedBps(long nowNanos) {
-        prune(nowNanos);
-        long most = 0;
-        for (long[] sample : carried) {
-            most = Math.max(most, sample[1]);
-        }
-        return most;
-    }
-
-    private void prune(long nowNanos) {
-        while (!carried.isEmpty() && carried.peekFirst()[0] < nowNanos - CARRIED_WINDOW_NANOS) {
-            carried.removeFirst();
-        }
-        while (carried.size() > 256) {
-            carried.removeFirst();
-        }
     }
 
     /**

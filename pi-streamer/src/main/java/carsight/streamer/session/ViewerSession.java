@@ -368,9 +368,7 @@ public final class ViewerSession implements AutoCloseable {
     /**
      * Paces this viewer's packets at half again its path's estimate — the path's own queue stays short, and what it
      * cannot carry waits here, where the latency budget sees it — or at 80 % of it while the path holds more than
-     * half the budget in its queue, to drain that; unpaced while its receiver gives no estimate. While the round trip
-     * shows no queue, what the path lately carried counts as much as the estimate (see {@link PathEstimate#carriedBps}):
-     * an estimate that fell while frames were skipped would otherwise keep them skipped.
+     * half the budget in its queue, to drain that; unpaced while its receiver gives no estimate.
      */
     private void pace() {
         long now = System.nanoTime();
@@ -379,16 +377,8 @@ public final class ViewerSession implements AutoCloseable {
             sendPath.pacer().rate(0);
             return;
         }
-        double queue = path.queueMillis();
-        if (queue > budget.budgetMillis() / 2.0) {
-            sendPath.pacer().rate(estimate.getAsLong() * 8 / 10);
-            return;
-        }
-        long base = estimate.getAsLong();
-        if (queue <= PathEstimate.CLEAR_QUEUE_MILLIS) {
-            base = Math.max(base, path.carriedBps(now));
-        }
-        sendPath.pacer().rate(base * 15 / 10);
+        boolean draining = path.queueMillis() > budget.budgetMillis() / 2.0;
+        sendPath.pacer().rate(estimate.getAsLong() * (draining ? 8 : 15) / 10);
     }
 
     /**
@@ -400,7 +390,6 @@ public final class ViewerSession implements AutoCloseable {
         long elapsed = nowNanos - rateSampleNanos;
         if (elapsed >= 200_000_000L) {
             sentBps = (bytes - rateSampleBytes) * 8 * 1_000_000_000L / elapsed;
-            path.onSent(sentBps, nowNanos);
             rateSampleBytes = bytes;
             rateSampleNanos = nowNanos;
         }

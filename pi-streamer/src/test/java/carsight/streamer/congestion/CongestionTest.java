@@ -41,34 +41,6 @@ class CongestionTest {
     }
 
     @Test
-    void whatThePathCarriedWithoutAQueueIsRememberedForTenSeconds() {
-        PathEstimate p = new PathEstimate();
-        long now = T0;
-        p.onSent(900_000, now);
-        assertThat(p.carriedBps(now)).as("no round trip known: nothing proven").isZero();
-        p.onRoundTrip(10, now);
-        for (int i = 0; i < 10; i++) { // two seconds at 900 kb/s with the round trip at its low
-            now += 200 * MS;
-            p.onSent(900_000, now);
-        }
-        assertThat(p.carriedBps(now)).isEqualTo(900_000);
-        p.onEstimate(118_000, now); // the receiver's estimate collapses while frames are skipped
-        for (int i = 0; i < 10; i++) {
-            now += 200 * MS;
-            p.onSent(100_000, now);
-        }
-        assertThat(p.carriedBps(now)).as("the collapse does not undo what the path carried").isEqualTo(900_000);
-
-        p.onRoundTrip(10 + PathEstimate.CLEAR_QUEUE_MILLIS + 40, now); // now the path queues
-        for (int i = 0; i < 60; i++) {
-            now += 200 * MS;
-            p.onSent(2_000_000, now);
-        }
-        assertThat(p.carriedBps(now)).as("sent into a queue is not carried, and after 10 s the old figures are gone")
-                .isZero();
-    }
-
-    @Test
     void thePacerLetsABurstGoThenSpacesPacketsAtItsRate() {
         Pacer pacer = new Pacer();
         assertThat(pacer.waitNanos(1200, T0)).as("no rate: no wait").isZero();
