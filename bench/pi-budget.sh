@@ -6,7 +6,8 @@
 # Prints per run: CPU % of one core, CPU per packet sent (µs), RSS, heap in use after a full GC, threads, and per
 # frame "access unit in → last packet sent" p50/p99 (µs); then an estimate for the Zero from the C1 and interpreter
 # runs with the speed factor below. Runs inside network namespaces it creates; needs root, ffmpeg, a JDK (jcmd).
-# Usage: bash bench/pi-budget.sh [SECONDS | --quick]   (default 30 per run; --quick: 640x480@30, 1 viewer, 10 s)
+# Usage: bash bench/pi-budget.sh [SECONDS | --quick]   (default 30 per run; --quick: 640x480@30, 1 viewer, 8 s)
+# PI_BUDGET_CONFIGS (e.g. "640x480 30 1500000") and PI_BUDGET_VIEWERS (e.g. "1 4") narrow a run down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -19,11 +20,14 @@ if [ "$seconds" = --quick ]; then
   configs=("640x480 30 1500000")
   viewer_counts=1
 fi
+[ -n "${PI_BUDGET_CONFIGS:-}" ] && IFS=';' read -r -a configs <<< "$PI_BUDGET_CONFIGS"
+viewer_counts=${PI_BUDGET_VIEWERS:-$viewer_counts}
 # How much slower a Pi Zero W's core is than this machine's, for the estimate: CoreMark on one core, 2084
 # iterations/s on a Pi Zero W (fm4dd/sbc-benchmarks, GCC 4.9.2 -O3) against 35,900 measured on this machine's core:
 # 17x. The C1 and interpreter runs here already carry the Zero's JVM kind, so the factor is the CPU's alone. Range:
 # 7x (7-zip, memory-bound, sbc-bench) to 30x (Dhrystone; memory bandwidth differs ~40x). PI_ZERO_FACTOR overrides.
 zero_factor=${PI_ZERO_FACTOR:-17}
+settle=$([ "$seconds" -le 8 ] && echo 5 || echo 12)
 pi_flags="-Xmx64m -XX:+UseSerialGC -Xss256k -XX:+ExitOnOutOfMemoryError"
 work=$(mktemp -d /tmp/carsight-pi-budget.XXXXXX)
 source bench/lib.sh
@@ -64,11 +68,12 @@ for config in "${configs[@]}"; do
       probes=()
       for v in $(seq 1 "$viewers"); do
         ip netns exec cspi-v taskset -c 1 java -Xmx256m -cp "$cp" carsight.streamer.it.WebrtcReceiverProbe \
-            http://198.51.100.1:8080 pi-token-123 "$((seconds + 5))" "$work/probe-$tag-$v.json" \
+            http://198.51.100.1:8080 pi-token-123 "$((seconds + settle + 3))" "$work/probe-$tag-$v.json" \
             > "$work/probe-$tag-$v.log" 2>&1 &
         probes+=($!)
       done
-      sleep 5 # the viewers join and the JIT settles
+      # the viewers join (their DTLS handshakes take the streamer's CPU for seconds without a JIT) and the JIT settles
+      sleep "$settle"
       t0=$(cpu_ticks "$spid"); p0=$(metric carsight_packets_out_total); c0=$(date +%s.%N)
       sleep "$seconds"
       t1=$(cpu_ticks "$spid"); p1=$(metric carsight_packets_out_total); c1=$(date +%s.%N)

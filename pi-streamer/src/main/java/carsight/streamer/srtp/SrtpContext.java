@@ -1,7 +1,6 @@
 package carsight.streamer.srtp;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
@@ -12,7 +11,7 @@ import java.util.Map;
 
 /**
  * SRTP and SRTCP for one direction with AES_CM_128_HMAC_SHA1_80 (RFC 3711): AES counter mode for confidentiality,
- * HMAC-SHA1 truncated to 80 bits for authentication, over the JVM's own crypto.
+ * HMAC-SHA1 truncated to 80 bits for authentication: AES from the JVM, HMAC-SHA1 from {@link HmacSha1}.
  *
  * <p>Sending keeps the rollover counter of each SSRC as sequence numbers wrap; receiving RTCP checks the tag before
  * anything else and rejects replayed SRTCP indexes. Thread-safe (one lock; a viewer's packets are sequential anyway).
@@ -25,8 +24,8 @@ public final class SrtpContext {
     private final SessionKeys rtcpKeys;
     private final Cipher rtpCipher;
     private final Cipher rtcpCipher;
-    private final Mac rtpMac;
-    private final Mac rtcpMac;
+    private final HmacSha1 rtpMac;
+    private final HmacSha1 rtcpMac;
     private final Map<Long, RolloverState> rollover = new HashMap<>();
     private final Map<Long, ReplayWindow> rtcpReplay = new HashMap<>();
     private int srtcpIndex;
@@ -37,13 +36,11 @@ public final class SrtpContext {
         try {
             this.rtpCipher = Cipher.getInstance("AES/CTR/NoPadding");
             this.rtcpCipher = Cipher.getInstance("AES/CTR/NoPadding");
-            this.rtpMac = Mac.getInstance("HmacSHA1");
-            this.rtpMac.init(new SecretKeySpec(rtpKeys.authKey(), "HmacSHA1"));
-            this.rtcpMac = Mac.getInstance("HmacSHA1");
-            this.rtcpMac.init(new SecretKeySpec(rtcpKeys.authKey(), "HmacSHA1"));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-CTR or HmacSHA1 is not available in this JVM", e);
+            throw new IllegalStateException("AES-CTR is not available in this JVM", e);
         }
+        this.rtpMac = new HmacSha1(rtpKeys.authKey());
+        this.rtcpMac = new HmacSha1(rtcpKeys.authKey());
     }
 
     /** Encrypts and authenticates an RTP packet; returns a new array {@value #TAG_LENGTH} bytes longer. */
@@ -57,8 +54,7 @@ public final class SrtpContext {
         long roc = rollover.computeIfAbsent(ssrc, s -> new RolloverState()).advance(seq);
         byte[] out = Arrays.copyOf(packet, packet.length + TAG_LENGTH);
         crypt(rtpCipher, rtpKeys, ssrc, (roc << 16) | seq, out, header, packet.length - header);
-        byte[] tag = tag(rtpMac, out, packet.length, roc);
-        System.arraycopy(tag, 0, out, packet.length, TAG_LENGTH);
+        tag(rtpMac, out, packet.length, roc, out, packet.length);
         return out;
     }
 
@@ -76,8 +72,9 @@ public final class SrtpContext {
         int seq = ((packet[2] & 0xFF) << 8) | (packet[3] & 0xFF);
         RolloverState state = rollover.computeIfAbsent(ssrc, s -> new RolloverState());
         long roc = state.estimate(seq);
-        byte[] expected = tag(rtpMac, packet, length, roc);
-        if (!MessageDigest.isEqual(Arrays.copyOf(expected, TAG_LENGTH), Arrays.copyOfRange(packet, length, packet.length))) {
+        byte[] expected = new byte[TAG_LENGTH];
+        tag(rtpMac, packet, length, roc, expected, 0);
+        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(packet, length, packet.length))) {
             throw new SrtpException("SRTP authentication failed");
         }
         state.accept(seq, roc);
@@ -104,8 +101,7 @@ public final class SrtpContext {
         byte[] out = Arrays.copyOf(packet, packet.length + 4 + TAG_LENGTH);
         crypt(rtcpCipher, rtcpKeys, ssrc, index, out, 8, packet.length - 8);
         putU32(out, packet.length, 0x80000000L | index);
-        byte[] tag = tag(rtcpMac, out, packet.length + 4, -1);
-        System.arraycopy(tag, 0, out, packet.length + 4, TAG_LENGTH);
+        tag(rtcpMac, out, packet.length + 4, -1, out, packet.length + 4);
         return out;
     }
 
@@ -114,8 +110,9 @@ public final class SrtpContext {
             throw new SrtpException("SRTCP packet of " + packet.length + " bytes is too short");
         }
         int authenticated = packet.length - TAG_LENGTH;
-        byte[] expected = tag(rtcpMac, packet, authenticated, -1);
-        if (!MessageDigest.isEqual(Arrays.copyOf(expected, TAG_LENGTH), Arrays.copyOfRange(packet, authenticated, packet.length))) {
+        byte[] expected = new byte[TAG_LENGTH];
+        tag(rtcpMac, packet, authenticated, -1, expected, 0);
+        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(packet, authenticated, packet.length))) {
             throw new SrtpException("SRTCP authentication failed");
         }
         long eIndex = u32(packet, authenticated - 4);
@@ -156,13 +153,17 @@ public final class SrtpContext {
         }
     }
 
-    /** HMAC-SHA1 over {@code data[0..length)} followed by the ROC (RTP) or nothing (RTCP, roc < 0). */
-    private static byte[] tag(Mac mac, byte[] data, int length, long roc) {
+    /**
+     * HMAC-SHA1 over {@code data[0..length)} followed by the ROC (RTP) or nothing (RTCP, roc < 0), its first
+     * {@value #TAG_LENGTH} bytes written to {@code out} at {@code offset}.
+     */
+    private static void tag(HmacSha1 mac, byte[] data, int length, long roc, byte[] out, int offset) {
+        mac.reset();
         mac.update(data, 0, length);
         if (roc >= 0) {
-            mac.update(new byte[]{(byte) (roc >>> 24), (byte) (roc >>> 16), (byte) (roc >>> 8), (byte) roc});
+            mac.updateInt((int) roc);
         }
-        return mac.doFinal();
+        mac.finish(out, offset, TAG_LENGTH);
     }
 
     /** Length of the RTP header including CSRCs and extension, or -1 when the packet is too short. */

@@ -7,6 +7,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,8 +69,13 @@ final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    /** Starts Chromium with the project's flags (see DESIGN.md) and a fresh profile, plus {@code extraArguments}. */
+    /**
+     * Starts Chromium with the project's flags (see DESIGN.md) and a fresh profile, plus {@code extraArguments}. The
+     * profile's directory is removed when the JVM exits.
+     */
     static ChromeDriver start(String... extraArguments) throws IOException {
+        Path profile = Files.createTempDirectory("carsight-chromium");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> removeTree(profile), "remove-chromium-profile"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver"))
                 .usingAnyFreePort()
@@ -78,11 +84,19 @@ final class HeadlessChromium {
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory("carsight-chromium"),
+                "--user-data-dir=" + profile,
                 "--autoplay-policy=no-user-gesture-required", "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--disable-dev-shm-usage");
         options.addArguments(extraArguments);
         return new ChromeDriver(service, options);
+    }
+
+    private static void removeTree(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a profile left in the temporary directory is only untidy
+        }
     }
 
     /**

@@ -1,0 +1,202 @@
+package carsight.streamer.srtp;
+
+/**
+ * HMAC-SHA1 (RFC 2104 over FIPS 180-4's SHA-1) for one key, as SRTP authenticates every packet with it. The JVM's own
+ * SHA-1 reads its input through VarHandles, which a JIT makes fast but an interpreter-only or client JVM — what a
+ * Pi Zero has — runs dozens of calls deep for every four bytes; here the words are read with shifts, the key's inner
+ * and outer pad blocks are hashed once (two compressions fewer per packet) and nothing is allocated per tag.
+ * {@code SrtpTest} holds it against the RFC 2202 vectors and against {@code javax.crypto.Mac}. Not thread-safe.
+ */
+final class HmacSha1 {
+
+    static final int LENGTH = 20;
+    private static final int BLOCK = 64;
+
+    private final int[] innerStart = new int[5];
+    private final int[] outerStart = new int[5];
+    private final int[] h = new int[5];
+    private final int[] w = new int[80];
+    private final byte[] buffer = new byte[BLOCK];
+    private final byte[] digest = new byte[LENGTH];
+    private final byte[] four = new byte[4];
+    private int buffered;
+    private long total;
+
+    HmacSha1(byte[] key) {
+        byte[] k = key;
+        if (k.length > BLOCK) {
+            HmacSha1 plain = new HmacSha1(new byte[0]);
+            plain.startPlain();
+            plain.update(k, 0, k.length);
+            k = plain.finishPlain().clone();
+        }
+        byte[] pad = new byte[BLOCK];
+        for (int i = 0; i < BLOCK; i++) {
+            pad[i] = (byte) ((i < k.length ? k[i] : 0) ^ 0x36);
+        }
+        startPlain();
+        compress(pad, 0);
+        System.arraycopy(h, 0, innerStart, 0, 5);
+        for (int i = 0; i < BLOCK; i++) {
+            pad[i] = (byte) ((i < k.length ? k[i] : 0) ^ 0x5c);
+        }
+        startPlain();
+        compress(pad, 0);
+        System.arraycopy(h, 0, outerStart, 0, 5);
+        reset();
+    }
+
+    /** Starts a new tag. */
+    void reset() {
+        System.arraycopy(innerStart, 0, h, 0, 5);
+        buffered = 0;
+        total = BLOCK;
+    }
+
+    void update(byte[] data, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        total += length;
+        if (buffered > 0) {
+            int take = Math.min(BLOCK - buffered, length);
+            System.arraycopy(data, i, buffer, buffered, take);
+            buffered += take;
+            i += take;
+            if (buffered < BLOCK) {
+                return;
+            }
+            compress(buffer, 0);
+            buffered = 0;
+        }
+        for (; i + BLOCK <= end; i += BLOCK) {
+            compress(data, i);
+        }
+        buffered = end - i;
+        System.arraycopy(data, i, buffer, 0, buffered);
+    }
+
+    /** Four more bytes of message: {@code value} big-endian. */
+    void updateInt(int value) {
+        four[0] = (byte) (value >>> 24);
+        four[1] = (byte) (value >>> 16);
+        four[2] = (byte) (value >>> 8);
+        four[3] = (byte) value;
+        update(four, 0, 4);
+    }
+
+    /** Ends the tag and writes its first {@code length} bytes to {@code out}; then starts a new one. */
+    void finish(byte[] out, int offset, int length) {
+        finishBlock();
+        toBytes(digest);
+        System.arraycopy(outerStart, 0, h, 0, 5);
+        total = BLOCK;
+        buffered = 0;
+        update(digest, 0, LENGTH);
+        finishBlock();
+        toBytes(digest);
+        System.arraycopy(digest, 0, out, offset, Math.min(length, LENGTH));
+        reset();
+    }
+
+    /** The whole tag, in a new array. */
+    byte[] finish() {
+        byte[] tag = new byte[LENGTH];
+        finish(tag, 0, LENGTH);
+        return tag;
+    }
+
+    private void startPlain() {
+        h[0] = 0x67452301;
+        h[1] = 0xEFCDAB89;
+        h[2] = 0x98BADCFE;
+        h[3] = 0x10325476;
+        h[4] = 0xC3D2E1F0;
+        buffered = 0;
+        total = 0;
+    }
+
+    private byte[] finishPlain() {
+        finishBlock();
+        toBytes(digest);
+        return digest;
+    }
+
+    /** SHA-1's padding: 0x80, zeros, then the message length in bits. */
+    private void finishBlock() {
+        long bits = total * 8;
+        buffer[buffered++] = (byte) 0x80;
+        if (buffered > BLOCK - 8) {
+            java.util.Arrays.fill(buffer, buffered, BLOCK, (byte) 0);
+            compress(buffer, 0);
+            buffered = 0;
+        }
+        java.util.Arrays.fill(buffer, buffered, BLOCK - 8, (byte) 0);
+        for (int i = 0; i < 8; i++) {
+            buffer[BLOCK - 8 + i] = (byte) (bits >>> (56 - 8 * i));
+        }
+        compress(buffer, 0);
+        buffered = 0;
+    }
+
+    private void toBytes(byte[] out) {
+        for (int i = 0; i < 5; i++) {
+            out[4 * i] = (byte) (h[i] >>> 24);
+            out[4 * i + 1] = (byte) (h[i] >>> 16);
+            out[4 * i + 2] = (byte) (h[i] >>> 8);
+            out[4 * i + 3] = (byte) h[i];
+        }
+    }
+
+    private void compress(byte[] block, int offset) {
+        int[] x = w;
+        for (int t = 0, o = offset; t < 16; t++, o += 4) {
+            x[t] = (block[o] << 24) | ((block[o + 1] & 0xFF) << 16) | ((block[o + 2] & 0xFF) << 8) | (block[o + 3] & 0xFF);
+        }
+        for (int t = 16; t < 80; t++) {
+            int v = x[t - 3] ^ x[t - 8] ^ x[t - 14] ^ x[t - 16];
+            x[t] = (v << 1) | (v >>> 31);
+        }
+        int a = h[0];
+        int b = h[1];
+        int c = h[2];
+        int d = h[3];
+        int e = h[4];
+        for (int t = 0; t < 20; t++) {
+            int temp = ((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + x[t] + 0x5A827999;
+            e = d;
+            d = c;
+            c = (b << 30) | (b >>> 2);
+            b = a;
+            a = temp;
+        }
+        for (int t = 20; t < 40; t++) {
+            int temp = ((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x[t] + 0x6ED9EBA1;
+            e = d;
+            d = c;
+            c = (b << 30) | (b >>> 2);
+            b = a;
+            a = temp;
+        }
+        for (int t = 40; t < 60; t++) {
+            int temp = ((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + x[t] + 0x8F1BBCDC;
+            e = d;
+            d = c;
+            c = (b << 30) | (b >>> 2);
+            b = a;
+            a = temp;
+        }
+        for (int t = 60; t < 80; t++) {
+            int temp = ((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x[t] + 0xCA62C1D6;
+            e = d;
+            d = c;
+            c = (b << 30) | (b >>> 2);
+            b = a;
+            a = temp;
+        }
+        h[0] += a;
+        h[1] += b;
+        h[2] += c;
+        h[3] += d;
+        h[4] += e;
+    }
+}
