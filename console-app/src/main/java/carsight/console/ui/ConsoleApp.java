@@ -54,6 +54,9 @@ public final class ConsoleApp extends Application {
     private TextField address;
     private PasswordField token;
     private Label addressError;
+    /** The streamer the link was last pointed at, and its token. */
+    private URI watching;
+    private String watchingKey;
     private BrowserPanel browserPanel;
     private long startedMillis;
 
@@ -71,6 +74,8 @@ public final class ConsoleApp extends Application {
         video = new VideoPane();
         StackPane center = new StackPane(video, new DistanceOverlay(model));
         center.getStyleClass().add("video-area");
+        // a click on the picture takes the keyboard back from the text fields, so B, S and F11 work again
+        center.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, e -> video.requestFocus());
 
         speedField = new SpeedField(model);
         speedField.onDone(video::requestFocus); // Enter or Esc: the keys belong to the window again
@@ -108,6 +113,8 @@ public final class ConsoleApp extends Application {
         addressError.setWrapText(true);
         addressError.managedProperty().bind(addressError.textProperty().isNotEmpty());
         addressError.visibleProperty().bind(addressError.managedProperty());
+        // the message is about what was typed then: an edit makes it stale
+        address.textProperty().addListener((o1, was, now) -> addressError.setText(""));
         HBox bar = new HBox(8, brand, address, token, connect);
         bar.setAlignment(Pos.CENTER_LEFT);
         VBox top = new VBox(4, bar, addressError);
@@ -189,6 +196,8 @@ public final class ConsoleApp extends Application {
                     "cannot remember the streamer address: {0}", e.getMessage());
         }
         address.setText(streamer.toString());
+        watching = streamer;
+        watchingKey = key;
         carsight.receiver.CertificatePins pins = carsight.receiver.CertificatePins.remembered();
         if (options.fingerprint() != null && streamer.equals(options.connect())) {
             pins.pin(streamer.getHost() + ":" + (streamer.getPort() < 0 ? 443 : streamer.getPort()), options.fingerprint());
@@ -254,13 +263,19 @@ public final class ConsoleApp extends Application {
      */
     private void openBrowser() {
         URI streamer;
-        try {
-            streamer = ConsoleOptions.streamerAddress(address.getText());
-        } catch (IllegalArgumentException e) {
-            addressError.setText(e.getMessage());
-            return;
+        String key;
+        if (watching != null) { // the streamer on screen, whatever is being typed in the top bar
+            streamer = watching;
+            key = watchingKey == null ? "" : watchingKey;
+        } else {
+            try {
+                streamer = ConsoleOptions.streamerAddress(address.getText());
+            } catch (IllegalArgumentException e) {
+                addressError.setText(e.getMessage());
+                return;
+            }
+            key = token.getText().trim();
         }
-        String key = token.getText().trim();
         String url = streamer + "/" + (key.isEmpty() ? "" : "#token=" + key);
         BrowserOpener opener = new BrowserOpener(u -> {
             getHostServices().showDocument(u);

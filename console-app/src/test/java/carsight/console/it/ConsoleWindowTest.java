@@ -180,7 +180,31 @@ class ConsoleWindowTest {
                         .filter(l -> l.contains("link: connecting")).count() == 2);
                 awaitMovingPicture(reader, clickedAt + 500, 5, "the picture moves again after the reconnect");
 
-                // 4. B: the browser viewer, with the token, and its address shown in the panel
+                // 4. a bad address typed in the top bar: said what a good one looks like, the link left alone; an
+                //    edit clears the message; a click on the picture gives the keys back to the window
+                w = window(reader);
+                xdotool("mousemove", "--sync", String.valueOf(w.path("addressX").asInt()),
+                        String.valueOf(w.path("addressY").asInt()), "click", "1");
+                await("a click puts the keyboard in the address field").atMost(Duration.ofSeconds(10))
+                        .until(() -> window(reader).path("focus").asText().equals("address"));
+                xdotool("key", "ctrl+a");
+                xdotool("type", "htp//car sight");
+                xdotool("key", "Return");
+                await("the address is explained").atMost(Duration.ofSeconds(10))
+                        .until(() -> window(reader).path("addressError").asText().contains("looks like http://"));
+                xdotool("type", "x");
+                await("an edit clears the message").atMost(Duration.ofSeconds(10))
+                        .until(() -> window(reader).path("addressError").asText().isEmpty());
+                w = window(reader);
+                xdotool("mousemove", "--sync", String.valueOf(w.path("videoX").asInt()),
+                        String.valueOf(w.path("videoY").asInt()), "click", "1");
+                await("a click on the picture gives the keys back").atMost(Duration.ofSeconds(10))
+                        .until(() -> window(reader).path("focus").asText().equals("video"));
+                assertThat(Files.readString(log).lines().filter(l -> l.contains("link: connecting")).count())
+                        .as("a bad address leaves the link be").isEqualTo(2);
+
+                // 5. B: the browser viewer of the streamer on screen (not the half-typed address), with the token, and
+                //    its address shown in the panel
                 xdotool("key", "b");
                 await("the stand-in browser was asked").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(opened));
                 assertThat(Files.readString(opened).strip()).isEqualTo(streamer.url + "/#token=" + StreamerProcess.TOKEN);

@@ -73,11 +73,18 @@ public final class WindowReader {
         Node connect = scene.lookup("#connect");
         Bounds c = connect == null ? null : connect.localToScreen(connect.getBoundsInLocal());
         Node panel = scene.lookup("#browser-panel");
+        Node addressField = scene.lookup("#address");
+        Bounds a = addressField == null ? null : addressField.localToScreen(addressField.getBoundsInLocal());
+        Node video = scene.lookup("#video");
+        Bounds v = video == null ? null : video.localToScreen(video.getBoundsInLocal());
         return String.format(Locale.ROOT, "{\"at\":%d,\"overlay\":%s,\"status\":%s,\"speed\":%s,\"focus\":%s,"
-                        + "\"connectX\":%.0f,\"connectY\":%.0f,\"browserPanel\":%s,\"browserUrl\":%s,\"timecode\":%s}",
+                        + "\"connectX\":%.0f,\"connectY\":%.0f,\"addressX\":%.0f,\"addressY\":%.0f,\"videoX\":%.0f,"
+                        + "\"videoY\":%.0f,\"addressError\":%s,\"browserPanel\":%s,\"browserUrl\":%s,\"timecode\":%s}",
                 System.currentTimeMillis(), text(scene, "#distance"), text(scene, "#status"), text(scene, "#speed"),
                 json(focus == null ? "" : focus.getId() == null ? focus.getClass().getSimpleName() : focus.getId()),
                 c == null ? -1 : c.getCenterX(), c == null ? -1 : c.getCenterY(),
+                a == null ? -1 : a.getCenterX(), a == null ? -1 : a.getCenterY(),
+                v == null ? -1 : v.getCenterX(), v == null ? -1 : v.getCenterY(), text(scene, "#address-error"),
                 panel != null && panel.isVisible(), text(scene, "#browser-url"), timecode(scene));
     }
 
