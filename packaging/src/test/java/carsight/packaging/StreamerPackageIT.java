@@ -65,7 +65,7 @@ class StreamerPackageIT {
         assertThat(Files.readAllLines(control.resolve("conffiles"))).containsExactly("/etc/carsight/streamer.conf");
         assertThat(Files.isExecutable(control.resolve("postinst"))).isTrue();
         String postinst = Files.readString(control.resolve("postinst"));
-        assertThat(postinst).contains("adduser --system").contains("carsight video").contains("deb-systemd-helper");
+        assertThat(postinst).contains("useradd --system").contains("carsight video").contains("deb-systemd-helper");
 
         StreamerOptions options = StreamerOptions.parse(new String[] {"--config", root.resolve("etc/carsight/streamer.conf").toString()});
         assertThat(options.camera()).isEqualTo("auto");
