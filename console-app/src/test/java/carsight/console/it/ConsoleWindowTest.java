@@ -2,6 +2,7 @@ package carsight.console.it;
 
 import carsight.streamer.it.StreamerProcess;
 import carsight.streamer.testnet.NetNamespaces;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -74,25 +75,38 @@ class ConsoleWindowTest {
         }
     }
 
-    /** The window as read four times a second: the newest line. */
-    JsonNode window(Path reader) throws IOException {
-        List<String> lines = Files.exists(reader) ? Files.readAllLines(reader) : List.of();
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            if (lines.get(i).startsWith("{\"at\"")) {
-                return JSON.readTree(lines.get(i));
+    /**
+     * The lines the reader has written so far, parsed. The file appears only once the console's window is up, and its
+     * last line may be half written while it is read: both are "not yet", never an error.
+     */
+    List<JsonNode> readings(Path reader) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        if (!Files.exists(reader)) {
+            return out;
+        }
+        for (String line : Files.readAllLines(reader)) {
+            if (!line.startsWith("{\"at\"")) {
+                continue;
+            }
+            try {
+                out.add(JSON.readTree(line));
+            } catch (JsonProcessingException halfWritten) {
+                // the line being written right now: the next poll reads it whole
             }
         }
-        return JSON.createObjectNode();
+        return out;
+    }
+
+    /** The window as read four times a second: the newest line. */
+    JsonNode window(Path reader) throws IOException {
+        List<JsonNode> all = readings(reader);
+        return all.isEmpty() ? JSON.createObjectNode() : all.get(all.size() - 1);
     }
 
     /** Timecodes read from the drawn picture after {@code sinceMillis}, distinct, in order. */
     List<Long> timecodesSince(Path reader, long sinceMillis) throws IOException {
         List<Long> out = new ArrayList<>();
-        for (String line : Files.readAllLines(reader)) {
-            if (!line.startsWith("{\"at\"")) {
-                continue;
-            }
-            JsonNode w = JSON.readTree(line);
+        for (JsonNode w : readings(reader)) {
             if (w.path("at").asLong() > sinceMillis && w.path("timecode").isNumber()) {
                 long t = w.path("timecode").asLong();
                 if (out.isEmpty() || out.get(out.size() - 1) != t) {
@@ -120,7 +134,7 @@ class ConsoleWindowTest {
 
     /** The picture keeps moving: at least {@code seconds} of timecodes after {@code sinceMillis}, advancing. */
     void awaitMovingPicture(Path reader, long sinceMillis, int seconds, String what) {
-        await(what).atMost(Duration.ofSeconds(seconds + 30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await(what).atMost(Duration.ofSeconds(seconds + 60)).pollInterval(Duration.ofMillis(250)).until(() -> {
             List<Long> t = timecodesSince(reader, sinceMillis);
             return t.size() > seconds * 3 && t.get(t.size() - 1) - t.get(0) >= seconds * 1_000_000L;
         });
