@@ -30,9 +30,17 @@ public final class HeaderExtensions {
 
     /** abs-send-time: 24 bits, 6.18 fixed-point seconds, the low bits of the NTP send time. */
     public static RtpPacket.HeaderExtension absSendTime(int id, long sendTimeMicros) {
-        long ntp = NtpTime.fromEpochMicros(sendTimeMicros);
-        long value = (ntp >>> 14) & 0xFFFFFF;
-        return new RtpPacket.HeaderExtension(id, new byte[]{(byte) (value >> 16), (byte) (value >> 8), (byte) value});
+        byte[] data = new byte[3];
+        writeAbsSendTime(data, 0, sendTimeMicros);
+        return new RtpPacket.HeaderExtension(id, data);
+    }
+
+    /** abs-send-time's 3-byte value (6.18 fixed-point seconds of the NTP time) written at {@code at}. */
+    public static void writeAbsSendTime(byte[] into, int at, long sendTimeMicros) {
+        long value = (NtpTime.fromEpochMicros(sendTimeMicros) >>> 14) & 0xFFFFFF;
+        into[at] = (byte) (value >> 16);
+        into[at + 1] = (byte) (value >> 8);
+        into[at + 2] = (byte) value;
     }
 
     /** abs-capture-time: the 64-bit NTP time of capture (the short form, without the clock offset). */

@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class SendPath {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What SRTP adds to a packet (AES_CM_128_HMAC_SHA1_80's authentication tag). */
+    private static final int SRTP_TAG_BYTES = 10;
 
     private final StreamerContext context;
     private final Wire out;
@@ -77,20 +79,8 @@ public final class SendPath {
         long rtpTimestamp = context.rtpTimestampOf(frame.captureTimeMicros());
         for (RtpFramer.Packet packet : framer.packets(frame.accessUnit(), rtpTimestamp, frame.captureTimeMicros(),
                 WallClock.nowMicros())) {
-            byte[] wire = protect.protectRtp(packet.bytes());
-            long now = System.nanoTime();
-            long wait = pacer.waitNanos(wire.length, now);
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-                now = System.nanoTime();
-            }
-            pacer.sent(wire.length, now);
-            nacks.sent(packet.sequenceNumber(), wire, now);
-            out.send(wire, 0, wire.length);
-            packetsSent++;
+            send(protect, packet);
             octetsSent += packet.payloadLength();
-            bytesOnWire += wire.length;
-            context.metrics().packetSent(wire.length);
         }
         return WallClock.nowMicros();
     }
@@ -105,6 +95,26 @@ public final class SendPath {
                 return;
             }
         }
+    }
+
+    /** One packet out: paced, stamped with the time it leaves, protected, kept for NACKs, sent. */
+    private void send(SrtpContext protect, RtpFramer.Packet packet) throws IOException {
+        long now = System.nanoTime();
+        long wait = pacer.waitNanos(packet.bytes().length + SRTP_TAG_BYTES, now);
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+            now = System.nanoTime();
+        }
+        // the send time is the moment it leaves the pacer: the receiver's estimator reads the difference between
+        // send and arrival spacing as the path's queue, and the time waited here is not the path's
+        packet.stampSendTime(WallClock.nowMicros());
+        byte[] wire = protect.protectRtp(packet.bytes());
+        pacer.sent(wire.length, now);
+        nacks.sent(packet.sequenceNumber(), wire, now);
+        out.send(wire, 0, wire.length);
+        packetsSent++;
+        bytesOnWire += wire.length;
+        context.metrics().packetSent(wire.length);
     }
 
     /** Sends an RTCP sender report mapping our wall clock to the RTP clock, with our CNAME. */

@@ -6,6 +6,7 @@ import carsight.streamer.h264.NalUnit;
 import carsight.streamer.rtcp.RtcpPacket;
 import carsight.streamer.rtcp.RtcpParser;
 import carsight.streamer.rtcp.RtcpWriter;
+import carsight.streamer.rtp.HeaderExtensions;
 import carsight.streamer.rtp.NtpTime;
 import carsight.streamer.rtp.RtpPacket;
 import carsight.streamer.rtp.RtpSizes;
@@ -82,6 +83,32 @@ class SendStagesTest {
             assertThat(p.extensions().stream().filter(e -> e.id() == 3).findFirst().orElseThrow().data())
                     .as("playout-delay 0,0: render at once").containsExactly(0, 0, 0);
         }
+    }
+
+    @ParameterizedTest(name = "playout-delay id {0}, abs-send-time id {1}")
+    @CsvSource({"3, 2", "0, 2", "2, 3"})
+    void aPacketIsStampedWithTheTimeItLeavesNotTheTimeItWasCut(int playoutDelayId, int absSendTimeId) {
+        RtpFramer framer = new RtpFramer(negotiated(playoutDelayId, absSendTimeId, 4), SSRC, 100, 0, 0);
+        List<RtpFramer.Packet> packets = framer.packets(frame(4000), 90_000, 1_000_000, 1_004_000);
+        long left = 1_004_000 + 87_000; // held 87 ms by the pacer
+        for (RtpFramer.Packet packet : packets) {
+            byte[] before = packet.bytes().clone();
+            packet.stampSendTime(left);
+            RtpPacket p = RtpPacket.parse(packet.bytes(), packet.bytes().length);
+            byte[] sendTime = p.extensions().stream().filter(e -> e.id() == absSendTimeId).findFirst().orElseThrow().data();
+            assertThat(sendTime).isEqualTo(HeaderExtensions.absSendTime(absSendTimeId, left).data())
+                    .isNotEqualTo(HeaderExtensions.absSendTime(absSendTimeId, 1_004_000).data());
+            int differ = 0;
+            for (int i = 0; i < before.length; i++) {
+                differ += before[i] != packet.bytes()[i] ? 1 : 0;
+            }
+            assertThat(differ).as("only the send time's bytes change").isBetween(1, 3);
+            assertThat(p.payload()).isEqualTo(RtpPacket.parse(before, before.length).payload());
+        }
+        RtpFramer.Packet none = new RtpFramer(negotiated(3, 0, 0), SSRC, 7, 0, 0).packets(frame(100), 1, 2, 3).get(0);
+        byte[] before = none.bytes().clone();
+        none.stampSendTime(left);
+        assertThat(none.bytes()).as("no abs-send-time negotiated: nothing written").isEqualTo(before);
     }
 
     @Test
