@@ -140,11 +140,12 @@ measure() {
   snapshot "${processes[@]}" > "$work/$name.t1"
 }
 
-# LAB_CONFIGS (e.g. "640x480 10 1000000;640x480 30 1500000") and LAB_PHASES (any of consoles browsers cost narrow) narrow a
+# LAB_CONFIGS (e.g. "640x480 10 1000000;640x480 30 1500000"), LAB_PHASES (any of consoles browsers cost narrow) and
+# LAB_LINKS (e.g. "600 3000-800") narrow a
 # run down, for a look at one thing
 IFS=';' read -r -a configs <<< "${LAB_CONFIGS:-640x480 10 1000000;640x480 30 1500000;640x480 90 2500000;1280x720 30 4000000}"
 phases=${LAB_PHASES:-consoles browsers cost narrow}
-links="3000 1200 1000 600 3000-800" # the narrow phase's links, kbit/s (3000-800: drops from 3000 to 800 half-way)
+links=${LAB_LINKS:-3000 1200 1000 600 3000-800} # the narrow phase's links, kbit/s (3000-800: drops from 3000 to 800 half-way)
 [ "$quick" = 1 ] && links=1000
 for config in "${configs[@]}"; do
   read -r size fps bitrate <<<"$config"

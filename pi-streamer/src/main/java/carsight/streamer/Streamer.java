@@ -171,6 +171,9 @@ public final class Streamer implements StreamerApi, AutoCloseable {
                 }
             }
             long cameraBps = cameraAdapts ? bitrate.currentBps() : cameraSettings.bitrateBps();
+            for (ViewerSession session : sessions.all()) {
+                session.cameraBitrate(cameraBps);
+            }
             metrics.cameraBitrate(cameraBps, CameraBitrate.served(paths)
                     .map(p -> p.estimateBps().getAsLong()).orElse(-1L));
             if (++ticks % 2 == 0) {

@@ -16,6 +16,9 @@ public final class PathEstimate {
     /** An estimate older than this no longer describes the path (the receiver stopped sending it). */
     static final long STALE_NANOS = 5_000_000_000L;
 
+    /** Queueing below this, ms, counts as a clear path (the round trip's own jitter on a busy receiver). */
+    public static final double CLEAR_QUEUE_MILLIS = 20;
+
     private long estimateBps = -1;
     private long estimateAtNanos;
     private double lastRttMillis = -1;
@@ -42,6 +45,11 @@ public final class PathEstimate {
         while (rtts.size() > 512) {
             rtts.removeFirst();
         }
+    }
+
+    /** A round trip is known and shows no queue to speak of ({@value #CLEAR_QUEUE_MILLIS} ms at most). */
+    public synchronized boolean clear() {
+        return lastRttMillis >= 0 && queueMillis() < CLEAR_QUEUE_MILLIS;
     }
 
     /** The receiver's latest estimate, or empty when it has sent none for {@link #STALE_NANOS}. */

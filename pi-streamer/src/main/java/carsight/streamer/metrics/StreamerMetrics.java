@@ -30,6 +30,7 @@ public final class StreamerMetrics {
     private final LongAdder iceAgents = new LongAdder();
     private final LongAdder estimatesReceived = new LongAdder();
     private final LongAdder framesSkipped = new LongAdder();
+    private final LongAdder paddingBytes = new LongAdder();
     private final LongAdder bitrateChanges = new LongAdder();
     private volatile long cameraBitrateBps;
     private volatile long servedEstimateBps = -1;
@@ -117,6 +118,15 @@ public final class StreamerMetrics {
         return framesSkipped.sum();
     }
 
+    /** Padding sent to keep a viewer's receiver hearing its path's worth (also counted in the bytes sent). */
+    public void paddingSent(int bytes) {
+        paddingBytes.add(bytes);
+    }
+
+    public long paddingBytes() {
+        return paddingBytes.sum();
+    }
+
     /** The camera's bitrate now, and the estimate it follows (-1: none yet). */
     public void cameraBitrate(long bitsPerSecond, long servedEstimate) {
         cameraBitrateBps = bitsPerSecond;
@@ -189,6 +199,8 @@ public final class StreamerMetrics {
                 estimatesReceived.sum());
         counter(out, "carsight_frames_skipped_total", "Frames not sent to a viewer because they waited longer than the "
                 + "latency budget (or followed one that did).", framesSkipped.sum());
+        counter(out, "carsight_padding_bytes_total", "Padding sent to viewers whose receivers' estimates were held down "
+                + "by how little they were sent (included in carsight_bytes_out_total).", paddingBytes.sum());
         counter(out, "carsight_bitrate_changes_total", "Times the camera's bitrate was changed to fit the viewers' paths.",
                 bitrateChanges.sum());
         gauge(out, "carsight_camera_bitrate_bps", "The bitrate the camera is set to now.", cameraBitrateBps);

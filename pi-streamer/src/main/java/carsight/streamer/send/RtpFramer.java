@@ -82,6 +82,28 @@ public final class RtpFramer {
         return packets;
     }
 
+    /** The most padding one packet carries (its count is one byte, RFC 3550 5.1). */
+    public static final int MAX_PADDING = 255;
+
+    /**
+     * A padding-only packet (no payload, {@code padding} bytes of padding, 1..{@value #MAX_PADDING}) in the stream's
+     * sequence, with the timestamp of the last frame: receivers count it towards what arrives and fill its sequence
+     * number as an empty packet; it carries no picture.
+     */
+    public Packet padding(int padding, long rtpTimestamp, long sendMicros) {
+        if (padding < 1 || padding > MAX_PADDING) {
+            throw new IllegalArgumentException("padding of " + padding + " bytes is outside 1.." + MAX_PADDING);
+        }
+        int seq = sequence;
+        sequence = (sequence + 1) & 0xFFFF;
+        byte[] header = new RtpPacket(negotiated.payloadType(), false, seq, rtpTimestamp, ssrc,
+                extensions(false, 0, sendMicros), new byte[0]).toBytes();
+        byte[] bytes = java.util.Arrays.copyOf(header, header.length + padding);
+        bytes[0] |= 0x20;
+        bytes[bytes.length - 1] = (byte) padding;
+        return new Packet(seq, bytes, 0, sendTimeAt);
+    }
+
     /** The sequence number the next packet gets. */
     public int nextSequence() {
         return sequence;

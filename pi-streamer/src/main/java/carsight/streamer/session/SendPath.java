@@ -41,6 +41,8 @@ public final class SendPath {
     private volatile long packetsSent;
     private volatile long octetsSent;
     private volatile long bytesOnWire;
+    /** The RTP timestamp of the last frame sent (padding carries it), -1 before the first. */
+    private long lastRtpTimestamp = -1;
 
     /** Where packets leave: the session's ICE path in use. */
     interface Wire {
@@ -77,12 +79,32 @@ public final class SendPath {
             throw new IOException("session closed");
         }
         long rtpTimestamp = context.rtpTimestampOf(frame.captureTimeMicros());
+        lastRtpTimestamp = rtpTimestamp;
         for (RtpFramer.Packet packet : framer.packets(frame.accessUnit(), rtpTimestamp, frame.captureTimeMicros(),
                 WallClock.nowMicros())) {
             send(protect, packet);
             octetsSent += packet.payloadLength();
         }
         return WallClock.nowMicros();
+    }
+
+    /**
+     * Sends padding-only packets of about {@code bytes} in all, paced like media: what a path is probed with while its
+     * receiver's estimate is held down by how little it was sent (see {@link carsight.streamer.congestion.Probe}).
+     */
+    void sendPadding(int bytes) throws IOException {
+        SrtpContext protect = srtp;
+        if (protect == null || lastRtpTimestamp < 0) {
+            return;
+        }
+        int left = bytes;
+        while (left > 0) {
+            RtpFramer.Packet packet = framer.padding(Math.min(RtpFramer.MAX_PADDING, left), lastRtpTimestamp,
+                    WallClock.nowMicros());
+            send(protect, packet);
+            left -= packet.bytes().length + SRTP_TAG_BYTES;
+            context.metrics().paddingSent(packet.bytes().length + SRTP_TAG_BYTES);
+        }
     }
 
     /** Answers a NACK with the packets still cached; the rest are gone and the receiver will ask for a keyframe. */

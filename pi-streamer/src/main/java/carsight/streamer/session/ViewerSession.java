@@ -4,6 +4,7 @@ import carsight.streamer.camera.EncodedFrame;
 import carsight.streamer.congestion.CameraBitrate;
 import carsight.streamer.congestion.LatencyBudget;
 import carsight.streamer.congestion.PathEstimate;
+import carsight.streamer.congestion.Probe;
 import carsight.streamer.dtls.DtlsServer;
 import carsight.streamer.ice.IceSession;
 import carsight.streamer.ice.IceState;
@@ -82,6 +83,8 @@ public final class ViewerSession implements AutoCloseable {
     private long rateSampleBytes;
     private long rateSampleNanos = System.nanoTime();
     private volatile long sentBps;
+    private volatile long cameraBps;
+    private final Probe probe = new Probe();
 
     ViewerSession(String id, StreamerContext context, IceSession ice, Answer answer, long ssrc, Events events) {
         this.id = id;
@@ -374,11 +377,46 @@ public final class ViewerSession implements AutoCloseable {
         long now = System.nanoTime();
         java.util.OptionalLong estimate = path.availableBps(now);
         if (estimate.isEmpty()) {
-            sendPath.pacer().rate(0);
+            // no word from the receiver yet: half again the camera's bitrate, so the first frames (a keyframe and what
+            // follows it, or a whole replayed group of pictures) do not reach the path in one burst that its receiver's
+            // estimator, in its first seconds, reads as a full path
+            sendPath.pacer().rate(cameraBps * 15 / 10);
             return;
         }
         boolean draining = path.queueMillis() > budget.budgetMillis() / 2.0;
         sendPath.pacer().rate(estimate.getAsLong() * (draining ? 8 : 15) / 10);
+    }
+
+    /**
+     * The rate to probe this viewer's path at, or 0 (see {@link Probe}): while its receiver's estimate is below the
+     * camera's bitrate, its path is clear and nothing was lost, half again the estimate (at most the camera's
+     * bitrate) — what the pacer lets through anyway when the camera gives that much.
+     */
+    private long probeRate(long nowNanos) {
+        long camera = cameraBps;
+        java.util.OptionalLong estimate = path.availableBps(nowNanos);
+        if (camera <= 0 || estimate.isEmpty() || estimate.getAsLong() >= camera || !path.clear()
+                || sendPath.lossFraction() > 0) {
+            return 0;
+        }
+        return Math.min(camera, estimate.getAsLong() * 15 / 10);
+    }
+
+    /** Fills a gap between frames with padding while probing. */
+    private void pad(long probing) throws IOException {
+        int padding = probe.paddingDue(sendPath.bytesOnWire(), probing, System.nanoTime());
+        if (padding > 0) {
+            sendPath.sendPadding(padding);
+        }
+    }
+
+    /**
+     * The camera's bitrate now (the streamer's tick tells each viewer twice a second): what probing aims for at most,
+     * and what the pacer goes by until the receiver gives its first estimate.
+     */
+    public void cameraBitrate(long bitsPerSecond) {
+        cameraBps = bitsPerSecond;
+        pace();
     }
 
     /**
@@ -417,13 +455,15 @@ public final class ViewerSession implements AutoCloseable {
         try {
             long lastReport = 0;
             while (!closed.get()) {
-                FrameQueue.Queued queued = queue.take(200);
+                long probing = probeRate(System.nanoTime());
+                FrameQueue.Queued queued = queue.take(probing > 0 ? 10 : 200);
                 long now = System.nanoTime();
                 if (now - lastReport > 1_000_000_000L) {
                     sendPath.sendSenderReport();
                     lastReport = now;
                 }
                 if (queued == null) {
+                    pad(probing);
                     continue;
                 }
                 EncodedFrame frame = queued.frame();
@@ -445,11 +485,13 @@ public final class ViewerSession implements AutoCloseable {
                             LOG.log(System.Logger.Level.DEBUG, "viewer {0}: the camera cannot make a keyframe now", id);
                         }
                         events.onSkipping(this, true);
+                        pad(probing);
                         continue;
                     }
                     case SKIP_UNTIL_KEYFRAME -> {
                         framesSkipped = budget.skipped();
                         context.metrics().framesSkipped(1);
+                        pad(probing);
                         continue;
                     }
                     case SEND_RESUMING -> {

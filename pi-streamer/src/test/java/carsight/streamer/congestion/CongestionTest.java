@@ -41,6 +41,48 @@ class CongestionTest {
     }
 
     @Test
+    void aPathIsClearOnceARoundTripIsKnownAndShowsLittleQueue() {
+        PathEstimate p = new PathEstimate();
+        assertThat(p.clear()).as("no round trip yet").isFalse();
+        p.onRoundTrip(10, T0);
+        assertThat(p.clear()).isTrue();
+        p.onRoundTrip(10 + PathEstimate.CLEAR_QUEUE_MILLIS + 1, T0 + 1_000 * MS);
+        assertThat(p.clear()).isFalse();
+        p.onRoundTrip(12, T0 + 2_000 * MS);
+        assertThat(p.clear()).isTrue();
+    }
+
+    @Test
+    void probingFillsTheGapsBetweenFramesUpToItsRateAndALargeFramePaysForTheGapsAfterIt() {
+        Probe probe = new Probe();
+        long sent = 0;
+        assertThat(probe.paddingDue(sent, 400_000, T0)).as("the first look only starts the clock").isZero();
+        // 10 ms with nothing sent at 400 kb/s: 500 bytes due
+        assertThat(probe.paddingDue(sent, 400_000, T0 + 10 * MS)).isEqualTo(500);
+        sent += 500;
+        // a long gap earns no more than 20 ms ahead
+        assertThat(probe.paddingDue(sent, 400_000, T0 + 1_010 * MS)).isEqualTo(1_000);
+        sent += 1_000;
+        // a 10 kB frame (200 ms at the rate) pays for the next 200 ms of gaps
+        sent += 10_000;
+        long t = T0 + 1_010 * MS;
+        int padded = 0;
+        for (int i = 1; i <= 20; i++) {
+            padded += probe.paddingDue(sent, 400_000, t + i * 10 * MS);
+        }
+        assertThat(padded).isZero();
+        assertThat(probe.paddingDue(sent, 400_000, t + 210 * MS)).isEqualTo(500);
+        // not probing: nothing, and no credit left over for later
+        assertThat(probe.paddingDue(sent, 0, t + 300 * MS)).isZero();
+        assertThat(probe.paddingDue(sent, 400_000, t + 303 * MS)).as("150 bytes: too few for a packet").isZero();
+        assertThat(probe.paddingDue(sent, 400_000, t + 313 * MS)).isEqualTo(650);
+        // at a low rate a packet's worth still goes out
+        Probe slow = new Probe();
+        slow.paddingDue(0, 40_000, T0);
+        assertThat(slow.paddingDue(0, 40_000, T0 + 100 * MS)).isEqualTo(400);
+    }
+
+    @Test
     void thePacerLetsABurstGoThenSpacesPacketsAtItsRate() {
         Pacer pacer = new Pacer();
         assertThat(pacer.waitNanos(1200, T0)).as("no rate: no wait").isZero();

@@ -206,6 +206,9 @@ class StreamerNetworkTest {
                     .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(500))
                     .until(() -> cameraBitrate(net.httpGet(viewerNs, STREAMER_ADDRESS, 8080, "/metrics")) > 1_100_000);
             long climbed = System.currentTimeMillis() - wideFrom;
+            java.util.regex.Matcher padding = java.util.regex.Pattern.compile("(?m)^carsight_padding_bytes_total ([0-9]+)$")
+                    .matcher(net.httpGet(viewerNs, STREAMER_ADDRESS, 8080, "/metrics"));
+            String padded = padding.find() ? Long.parseLong(padding.group(1)) / 1000 + " kB" : "not in /metrics";
             viewer.stop();
             String log = streamer.log();
 
@@ -216,7 +219,7 @@ class StreamerNetworkTest {
             System.out.println("1 Mbit/s link under a 1.5 Mbit/s stream: true latency p50 " + percentile(truth, 0.5)
                     + " ms, p95 " + percentile(truth, 0.95) + " ms, " + narrow.size() / 20.0 + " frames/s shown; camera "
                     + "bitrate down to " + lowest / 1000 + " kb/s, back above 1100 kb/s " + climbed
-                    + " ms after the link went to 3 Mbit/s\n" + String.join("\n",
+                    + " ms after the link went to 3 Mbit/s; padding sent " + padded + "\n" + String.join("\n",
                     log.lines().filter(l -> l.contains("camera: bitrate") || l.contains("link too narrow")
                             || l.contains("fresh frames")).toList()));
             assertThat(log).contains("camera: bitrate 1,500 → ");

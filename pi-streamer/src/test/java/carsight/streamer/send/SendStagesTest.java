@@ -112,6 +112,35 @@ class SendStagesTest {
     }
 
     @Test
+    void aPaddingPacketCarriesNoPayloadItsPaddingCountAndTheSequenceGoesOn() {
+        RtpFramer framer = new RtpFramer(negotiated(3, 2, 4), SSRC, 500, 0, 0);
+        int next = framer.packets(frame(100), 90_000, 1_000_000, 1_004_000).size() + 500;
+        RtpFramer.Packet padding = framer.padding(RtpFramer.MAX_PADDING, 90_000, 1_010_000);
+        byte[] b = padding.bytes();
+        assertThat(padding.sequenceNumber()).isEqualTo(next);
+        assertThat(b[0] & 0x20).as("padding bit").isNotZero();
+        assertThat(b[1] & 0x80).as("no marker").isZero();
+        assertThat(b[b.length - 1] & 0xFF).isEqualTo(RtpFramer.MAX_PADDING);
+        RtpPacket p = RtpPacket.parse(stripPadding(b), b.length - RtpFramer.MAX_PADDING);
+        assertThat(p.payload()).as("without its padding: headers and nothing else").isEmpty();
+        assertThat(p.timestamp()).isEqualTo(90_000);
+        assertThat(p.extensions().stream().map(RtpPacket.HeaderExtension::id).toList()).contains(2).doesNotContain(4);
+        padding.stampSendTime(1_020_000);
+        assertThat(RtpPacket.parse(stripPadding(b), b.length - RtpFramer.MAX_PADDING).extensions().stream()
+                .filter(e -> e.id() == 2).findFirst().orElseThrow().data())
+                .isEqualTo(HeaderExtensions.absSendTime(2, 1_020_000).data());
+        assertThat(framer.nextSequence()).isEqualTo(next + 1);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> framer.padding(256, 0, 0)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static byte[] stripPadding(byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(b, b.length - (b[b.length - 1] & 0xFF));
+        out[0] &= ~0x20;
+        return out;
+    }
+
+    @Test
     void withoutNegotiatedExtensionsThePacketsCarryNone() {
         List<RtpFramer.Packet> packets = new RtpFramer(negotiated(0, 0, 0), SSRC, 7, 0, 0)
                 .packets(frame(100), 1, 2, 3);
