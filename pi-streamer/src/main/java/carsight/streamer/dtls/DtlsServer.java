@@ -62,21 +62,23 @@ public final class DtlsServer {
     }
 
     /**
-     * The outcome of a handshake: the SRTP keys, and the DTLS channel itself. Keep reading the channel
-     * ({@link Association#serviceUntilClosed}) for as long as the session lives: if our last flight is lost, the
-     * viewer resends its own, and only a reader makes BouncyCastle answer it — otherwise the viewer never finishes.
+     * The outcome of a handshake: the SRTP keys, and the DTLS channel itself. Whoever receives the viewer's datagrams
+     * must have the channel read what arrives on it ({@link Association#service}) for as long as the session lives:
+     * if our last flight is lost, the viewer resends its own, and only a read makes BouncyCastle answer it — otherwise
+     * the viewer never finishes.
      */
     public record Association(SrtpKeys keys, DTLSTransport channel) {
 
-        /** Reads (and discards) whatever arrives on the channel, until it fails or {@code open} turns false. */
-        public void serviceUntilClosed(java.util.function.BooleanSupplier open) {
-            byte[] buffer = new byte[2048];
-            while (open.getAsBoolean()) {
-                try {
-                    channel.receive(buffer, 0, buffer.length, 1000);
-                } catch (IOException e) {
-                    return; // closed by the peer or by us
-                }
+        /**
+         * Reads (and discards) whatever has arrived on the channel, waiting at most {@code waitMillis} for it;
+         * false once the channel is closed (by the peer or by us).
+         */
+        public boolean service(byte[] buffer, int waitMillis) {
+            try {
+                channel.receive(buffer, 0, buffer.length, waitMillis);
+                return true;
+            } catch (IOException e) {
+                return false;
             }
         }
     }

@@ -22,8 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -61,7 +62,11 @@ public final class IceSession implements AutoCloseable {
     private final IceMediaStream stream;
     private final Component component;
     private final List<Consumer<IceState>> listeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService consentWatch;
+    /**
+     * One thread for every session's consent check (a look once a second each): a thread per viewer would only wait.
+     */
+    private static final ScheduledExecutorService CONSENT_WATCH = consentWatch();
+    private final ScheduledFuture<?> consentCheck;
     private volatile IceState state = IceState.NEW;
     private volatile boolean started;
     private volatile long connectedAtMillis;
@@ -88,12 +93,7 @@ public final class IceSession implements AutoCloseable {
                 onAgentState((IceProcessingState) event.getNewValue());
             }
         });
-        consentWatch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ice-consent-" + agent.getLocalUfrag());
-            t.setDaemon(true);
-            return t;
-        });
-        consentWatch.scheduleWithFixedDelay(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        consentCheck = CONSENT_WATCH.scheduleWithFixedDelay(this::checkConsentSafely, 1, 1, TimeUnit.SECONDS);
         if (localCandidates().isEmpty()) {
             close();
             throw new IOException("ICE: no usable network address to offer (only loopback?) — is the network up?");
@@ -250,6 +250,25 @@ public final class IceSession implements AutoCloseable {
         }
     }
 
+    private static ScheduledExecutorService consentWatch() {
+        ScheduledThreadPoolExecutor watch = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ice-consent");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.setRemoveOnCancelPolicy(true);
+        return watch;
+    }
+
+    /** A check that fails must not end the shared schedule for every other session. */
+    private void checkConsentSafely() {
+        try {
+            checkConsent();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "ICE consent check failed", e);
+        }
+    }
+
     private void checkConsent() {
         if (state != IceState.CONNECTED) {
             return;
@@ -286,7 +305,7 @@ public final class IceSession implements AutoCloseable {
 
     @Override
     public void close() {
-        consentWatch.shutdownNow();
+        consentCheck.cancel(false);
         setState(IceState.CLOSED);
         agent.free();
     }

@@ -74,6 +74,9 @@ public final class ViewerSession implements AutoCloseable {
     private volatile Thread mediaThread;
     private volatile Thread senderThread;
     private volatile IceDatagramTransport dtlsTransport;
+    /** The DTLS channel once the handshake is done; read by the receive thread only. */
+    private volatile DtlsServer.Association association;
+    private final byte[] dtlsBuffer = new byte[2048];
     private volatile SrtpContext inbound;
     private volatile String closeReason = "";
     private final PathEstimate path = new PathEstimate();
@@ -262,9 +265,7 @@ public final class ViewerSession implements AutoCloseable {
             if (closed.get()) {
                 return;
             }
-            Thread channel = new Thread(() -> dtls.serviceUntilClosed(() -> !closed.get()), "viewer-" + id + "-dtls");
-            channel.setDaemon(true);
-            channel.start();
+            association = dtls;
             LOG.log(System.Logger.Level.INFO, "viewer {0}: DTLS done in {1} ms, SRTP ready", id,
                     (System.nanoTime() - start) / 1_000_000);
             inbound = keys.inbound();
@@ -301,10 +302,24 @@ public final class ViewerSession implements AutoCloseable {
                 continue;
             }
             switch (DatagramDemux.classify(buffer, n)) {
-                case DTLS -> transport.deliver(buffer, n);
+                case DTLS -> {
+                    transport.deliver(buffer, n);
+                    serviceDtls();
+                }
                 case RTCP -> onRtcp(java.util.Arrays.copyOf(buffer, n));
                 default -> context.metrics().junkDropped();
             }
+        }
+    }
+
+    /**
+     * After the handshake, has the DTLS channel read what was just delivered to it (a viewer resending its last flight
+     * gets ours again), on this receive thread: no thread per viewer waits on the channel.
+     */
+    private void serviceDtls() {
+        DtlsServer.Association dtls = association;
+        if (dtls != null && !dtls.service(dtlsBuffer, 1)) {
+            association = null; // closed by the viewer: nothing more to answer
         }
     }
 
