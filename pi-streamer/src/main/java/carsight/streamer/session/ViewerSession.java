@@ -87,6 +87,8 @@ public final class ViewerSession implements AutoCloseable {
     private long rateSampleNanos = System.nanoTime();
     private volatile long sentBps;
     private volatile long cameraBps;
+    /** When the last replayed frame was taken to be sent (the sender thread's). */
+    private long replayLeftNanos = Long.MIN_VALUE;
     private final Probe probe = new Probe();
 
     ViewerSession(String id, StreamerContext context, IceSession ice, Answer answer, long ssrc, Events events) {
@@ -484,8 +486,14 @@ public final class ViewerSession implements AutoCloseable {
                 EncodedFrame frame = queued.frame();
                 long rate = sendPath.pacer().rate();
                 long drain = rate <= 0 ? 0 : (queue.bytes() + frame.accessUnit().size()) * 8 * 1_000_000_000L / rate;
+                // the cached pictures a viewer starts with, and the live frames that queued behind them while they
+                // left, are its catch-up: never late (skipping them would turn the join into a freeze)
+                if (queued.replayed()) {
+                    replayLeftNanos = System.nanoTime();
+                }
+                boolean catchUp = queued.replayed() || queued.arrivedNanos() <= replayLeftNanos;
                 LatencyBudget.Decision decision = budget.decide(frame.keyframe(), System.nanoTime() - queued.arrivedNanos(),
-                        queued.replayed(), drain);
+                        catchUp, drain);
                 switch (decision) {
                     case SKIP_LATE -> {
                         skipping = true;
