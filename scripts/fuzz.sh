@@ -4,7 +4,7 @@
 # before authentication. Each fuzz test class runs in its own JVM (Jazzer fuzzes one target per JVM).
 # A crash is saved under src/test/resources/.../<Test>Inputs/<method>/crash-* and from then on replayed by every
 # build as a regression test; the run fails so the finding is seen.
-# Usage: bash scripts/fuzz.sh [DURATION]   (per target: 5s in the test command; e.g. 10m for a real session)
+# Usage: bash scripts/fuzz.sh [DURATION]   (per target: 3s in the test command; e.g. 10m for a real session)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s}

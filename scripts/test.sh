@@ -10,4 +10,4 @@ bash scripts/setup-test-machine.sh
 # install: the benchmarks' class paths come from the local repository
 mvn -B -ntp -Ppackages install -Dcarsight.fuzz.replay.skip=true "$@"
 bash scripts/bench-smoke.sh
-bash scripts/fuzz.sh 5s
+bash scripts/fuzz.sh 3s
