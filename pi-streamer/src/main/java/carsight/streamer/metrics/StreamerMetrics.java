@@ -123,10 +123,6 @@ public final class StreamerMetrics {
         paddingBytes.add(bytes);
     }
 
-    public long paddingBytes() {
-        return paddingBytes.sum();
-    }
-
     /** The camera's bitrate now, and the estimate it follows (-1: none yet). */
     public void cameraBitrate(long bitsPerSecond, long servedEstimate) {
         cameraBitrateBps = bitsPerSecond;

@@ -491,7 +491,7 @@ public final class ViewerSession implements AutoCloseable {
                 if (queued.replayed()) {
                     replayLeftNanos = System.nanoTime();
                 }
-                boolean catchUp = queued.replayed() || queued.arrivedNanos() <= replayLeftNanos;
+                boolean catchUp = queued.arrivedNanos() <= replayLeftNanos;
                 LatencyBudget.Decision decision = budget.decide(frame.keyframe(), System.nanoTime() - queued.arrivedNanos(),
                         catchUp, drain);
                 switch (decision) {
