@@ -64,6 +64,8 @@ sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$size
     > "$root/DEBIAN/md5sums"
 chmod 644 "$root/DEBIAN/md5sums"
 deb="$out/carsight-console_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+# gzip, not xz: the runtime's modules are compressed by jlink already (xz made the package 5 % smaller in 30 s, gzip
+# takes 3 s)
+dpkg-deb --root-owner-group -Zgzip --build "$root" "$deb" >/dev/null
 rm -rf "$work"
 echo "build-deb: $deb ($(du -h "$deb" | cut -f1))"

@@ -42,6 +42,8 @@ install -m 755 "$here/debian/postinst" "$here/debian/prerm" "$here/debian/postrm
 chmod 644 "$root/DEBIAN/md5sums"
 
 mkdir -p "$out"
+# gzip, not xz: the jars inside are compressed already (xz saved 1.7 % and took 17 s here), and a Zero unpacks gzip
+# several times faster than xz
 deb="$out/carsight-streamer_${version}_all.deb"
-SOURCE_DATE_EPOCH=$stamp dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+SOURCE_DATE_EPOCH=$stamp dpkg-deb --root-owner-group -Zgzip --build "$root" "$deb" >/dev/null
 echo "build-deb: $deb ($(du -h "$deb" | cut -f1))"

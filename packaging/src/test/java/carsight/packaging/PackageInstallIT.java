@@ -110,7 +110,7 @@ class PackageInstallIT {
         String version = text.lines().filter(l -> l.startsWith("Version: ")).findFirst().orElseThrow().substring(9);
         Files.writeString(control, text.replace("Version: " + version, "Version: " + version + suffix));
         Path out = work.resolve(deb.file.getFileName().toString().replace(".deb", suffix + ".deb"));
-        Deb.run(List.of("dpkg-deb", "--root-owner-group", "-Zxz", "--build", tree.toString(), out.toString()));
+        Deb.run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", tree.toString(), out.toString()));
         return out;
     }
 
