@@ -6,7 +6,7 @@
 # Prints per run: CPU % of one core, CPU per packet sent (µs), RSS, heap in use after a full GC, threads, and per
 # frame "access unit in → last packet sent" p50/p99 (µs); then an estimate for the Zero from the C1 and interpreter
 # runs with the speed factor below. Runs inside network namespaces it creates; needs root, ffmpeg, a JDK (jcmd).
-# Usage: bash bench/pi-budget.sh [SECONDS | --quick]   (default 30 per run; --quick: 640x480@30, 1 viewer, 8 s)
+# Usage: bash bench/pi-budget.sh [SECONDS | --quick]   (default 30 per run; --quick: 640x480@30, 1 viewer, 5 s)
 # PI_BUDGET_CONFIGS (e.g. "640x480 30 1500000") and PI_BUDGET_VIEWERS (e.g. "1 4") narrow a run down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ configs=("640x480 30 1500000" "640x480 60 2000000" "640x480 90 2500000")
 viewer_counts="1 4"
 clip_seconds=10
 if [ "$seconds" = --quick ]; then
-  seconds=8
+  seconds=5
   clip_seconds=4
   configs=("640x480 30 1500000")
   viewer_counts=1

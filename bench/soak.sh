@@ -3,18 +3,18 @@
 # the Pi Zero's JVM flags, sampling every minute its RSS, heap in use after a full GC, threads and open file
 # descriptors, then prints the trend from the end of warm-up (minute 5) to the last sample.
 # Runs inside network namespaces it creates and removes; needs root, ffmpeg, iproute2, a JDK (jcmd).
-# Usage: bash bench/soak.sh [MINUTES | --quick]   (default 30; --quick: three samples 10 s apart, a smoke check)
+# Usage: bash bench/soak.sh [MINUTES | --quick]   (default 30; --quick: three samples 5 s apart, a smoke check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-30}
 interval=60
-if [ "$minutes" = --quick ]; then minutes=3; interval=10; fi
+if [ "$minutes" = --quick ]; then minutes=3; interval=5; fi
 warmup=$(( minutes >= 10 ? 5 : 1 ))
 work=$(mktemp -d /tmp/carsight-soak.XXXXXX)
 source bench/lib.sh
 
 cp=$(bench_streamer_classpath "$work")
-bench_clip "$work/clip.h264" $([ "$interval" = 10 ] && echo 4 || echo 20)
+bench_clip "$work/clip.h264" $([ "$interval" = 60 ] && echo 20 || echo 4)
 bench_namespaces cssoak-s cssoak-v cssoak
 
 flags="-Xmx64m -XX:+UseSerialGC -Xss256k -XX:+ExitOnOutOfMemoryError"
