@@ -161,37 +161,54 @@ final class HmacSha1 {
         int c = h[2];
         int d = h[3];
         int e = h[4];
-        for (int t = 0; t < 20; t++) {
-            int temp = ((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + x[t] + 0x5A827999;
-            e = d;
-            d = c;
-            c = (b << 30) | (b >>> 2);
-            b = a;
-            a = temp;
+        // five rounds at a time, the variables' roles rotating instead of their values (no moves between rounds)
+        for (int t = 0; t < 20; t += 5) {
+            e += ((a << 5) | (a >>> 27)) + (d ^ (b & (c ^ d))) + x[t] + 0x5A827999;
+            b = (b << 30) | (b >>> 2);
+            d += ((e << 5) | (e >>> 27)) + (c ^ (a & (b ^ c))) + x[t + 1] + 0x5A827999;
+            a = (a << 30) | (a >>> 2);
+            c += ((d << 5) | (d >>> 27)) + (b ^ (e & (a ^ b))) + x[t + 2] + 0x5A827999;
+            e = (e << 30) | (e >>> 2);
+            b += ((c << 5) | (c >>> 27)) + (a ^ (d & (e ^ a))) + x[t + 3] + 0x5A827999;
+            d = (d << 30) | (d >>> 2);
+            a += ((b << 5) | (b >>> 27)) + (e ^ (c & (d ^ e))) + x[t + 4] + 0x5A827999;
+            c = (c << 30) | (c >>> 2);
         }
-        for (int t = 20; t < 40; t++) {
-            int temp = ((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x[t] + 0x6ED9EBA1;
-            e = d;
-            d = c;
-            c = (b << 30) | (b >>> 2);
-            b = a;
-            a = temp;
+        for (int t = 20; t < 40; t += 5) {
+            e += ((a << 5) | (a >>> 27)) + (b ^ c ^ d) + x[t] + 0x6ED9EBA1;
+            b = (b << 30) | (b >>> 2);
+            d += ((e << 5) | (e >>> 27)) + (a ^ b ^ c) + x[t + 1] + 0x6ED9EBA1;
+            a = (a << 30) | (a >>> 2);
+            c += ((d << 5) | (d >>> 27)) + (e ^ a ^ b) + x[t + 2] + 0x6ED9EBA1;
+            e = (e << 30) | (e >>> 2);
+            b += ((c << 5) | (c >>> 27)) + (d ^ e ^ a) + x[t + 3] + 0x6ED9EBA1;
+            d = (d << 30) | (d >>> 2);
+            a += ((b << 5) | (b >>> 27)) + (c ^ d ^ e) + x[t + 4] + 0x6ED9EBA1;
+            c = (c << 30) | (c >>> 2);
         }
-        for (int t = 40; t < 60; t++) {
-            int temp = ((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + x[t] + 0x8F1BBCDC;
-            e = d;
-            d = c;
-            c = (b << 30) | (b >>> 2);
-            b = a;
-            a = temp;
+        for (int t = 40; t < 60; t += 5) {
+            e += ((a << 5) | (a >>> 27)) + ((b & c) | (d & (b | c))) + x[t] + 0x8F1BBCDC;
+            b = (b << 30) | (b >>> 2);
+            d += ((e << 5) | (e >>> 27)) + ((a & b) | (c & (a | b))) + x[t + 1] + 0x8F1BBCDC;
+            a = (a << 30) | (a >>> 2);
+            c += ((d << 5) | (d >>> 27)) + ((e & a) | (b & (e | a))) + x[t + 2] + 0x8F1BBCDC;
+            e = (e << 30) | (e >>> 2);
+            b += ((c << 5) | (c >>> 27)) + ((d & e) | (a & (d | e))) + x[t + 3] + 0x8F1BBCDC;
+            d = (d << 30) | (d >>> 2);
+            a += ((b << 5) | (b >>> 27)) + ((c & d) | (e & (c | d))) + x[t + 4] + 0x8F1BBCDC;
+            c = (c << 30) | (c >>> 2);
         }
-        for (int t = 60; t < 80; t++) {
-            int temp = ((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x[t] + 0xCA62C1D6;
-            e = d;
-            d = c;
-            c = (b << 30) | (b >>> 2);
-            b = a;
-            a = temp;
+        for (int t = 60; t < 80; t += 5) {
+            e += ((a << 5) | (a >>> 27)) + (b ^ c ^ d) + x[t] + 0xCA62C1D6;
+            b = (b << 30) | (b >>> 2);
+            d += ((e << 5) | (e >>> 27)) + (a ^ b ^ c) + x[t + 1] + 0xCA62C1D6;
+            a = (a << 30) | (a >>> 2);
+            c += ((d << 5) | (d >>> 27)) + (e ^ a ^ b) + x[t + 2] + 0xCA62C1D6;
+            e = (e << 30) | (e >>> 2);
+            b += ((c << 5) | (c >>> 27)) + (d ^ e ^ a) + x[t + 3] + 0xCA62C1D6;
+            d = (d << 30) | (d >>> 2);
+            a += ((b << 5) | (b >>> 27)) + (c ^ d ^ e) + x[t + 4] + 0xCA62C1D6;
+            c = (c << 30) | (c >>> 2);
         }
         h[0] += a;
         h[1] += b;

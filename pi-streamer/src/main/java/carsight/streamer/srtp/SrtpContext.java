@@ -1,9 +1,5 @@
 package carsight.streamer.srtp;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,7 +7,8 @@ import java.util.Map;
 
 /**
  * SRTP and SRTCP for one direction with AES_CM_128_HMAC_SHA1_80 (RFC 3711): AES counter mode for confidentiality,
- * HMAC-SHA1 truncated to 80 bits for authentication: AES from the JVM, HMAC-SHA1 from {@link HmacSha1}.
+ * HMAC-SHA1 truncated to 80 bits for authentication: AES from {@link AesCounterMode} (the JDK's or tables, whichever
+ * this JVM runs faster), HMAC-SHA1 from {@link HmacSha1}.
  *
  * <p>Sending keeps the rollover counter of each SSRC as sequence numbers wrap; receiving RTCP checks the tag before
  * anything else and rejects replayed SRTCP indexes. Thread-safe (one lock; a viewer's packets are sequential anyway).
@@ -22,8 +19,8 @@ public final class SrtpContext {
 
     private final SessionKeys rtpKeys;
     private final SessionKeys rtcpKeys;
-    private final Cipher rtpCipher;
-    private final Cipher rtcpCipher;
+    private final AesCounterMode rtpCipher;
+    private final AesCounterMode rtcpCipher;
     private final HmacSha1 rtpMac;
     private final HmacSha1 rtcpMac;
     private final Map<Long, RolloverState> rollover = new HashMap<>();
@@ -33,12 +30,8 @@ public final class SrtpContext {
     public SrtpContext(byte[] masterKey, byte[] masterSalt) {
         this.rtpKeys = SessionKeys.forRtp(masterKey, masterSalt);
         this.rtcpKeys = SessionKeys.forRtcp(masterKey, masterSalt);
-        try {
-            this.rtpCipher = Cipher.getInstance("AES/CTR/NoPadding");
-            this.rtcpCipher = Cipher.getInstance("AES/CTR/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-CTR is not available in this JVM", e);
-        }
+        this.rtpCipher = AesCounterMode.forThisJvm(rtpKeys.cipherKey());
+        this.rtcpCipher = AesCounterMode.forThisJvm(rtcpKeys.cipherKey());
         this.rtpMac = new HmacSha1(rtpKeys.authKey());
         this.rtcpMac = new HmacSha1(rtcpKeys.authKey());
     }
@@ -133,7 +126,8 @@ public final class SrtpContext {
     /*
      * AES-CM IV (RFC 3711 §4.1.1): IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16), i the packet index.
      */
-    private static void crypt(Cipher cipher, SessionKeys keys, long ssrc, long index, byte[] data, int offset, int length) {
+    private static void crypt(AesCounterMode cipher, SessionKeys keys, long ssrc, long index, byte[] data, int offset,
+            int length) {
         if (length <= 0) {
             return;
         }
@@ -145,12 +139,7 @@ public final class SrtpContext {
         for (int i = 0; i < 6; i++) {
             iv[8 + i] ^= (byte) (index >>> (40 - 8 * i));
         }
-        try {
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys.cipherKey(), "AES"), new IvParameterSpec(iv));
-            cipher.doFinal(data, offset, length, data, offset);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-CTR failed", e);
-        }
+        cipher.xor(iv, data, offset, length);
     }
 
     /**

@@ -1,0 +1,72 @@
+package carsight.streamer.srtp;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AesCounterModeTest {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** RFC 3711 appendix B.2: the AES-CM keystream for a session key and counter, its first three blocks. */
+    @Test
+    void bothGiveTheRfc3711KeystreamVector() {
+        byte[] key = HEX.parseHex("2b7e151628aed2a6abf7158809cf4f3c");
+        byte[] iv = HEX.parseHex("f0f1f2f3f4f5f6f7f8f9fafbfcfd0000");
+        String expected = "e03ead0935c95e80e166b16dd92b4eb4" + "d23513162b02d0f72a43a2fe4a5f97ab"
+                + "41e95b3bb0a2e8dd477901e4fca894c0";
+        for (AesCounterMode aes : new AesCounterMode[] {new AesCounterMode.Tables(key), new AesCounterMode.Jdk(key)}) {
+            byte[] zeros = new byte[48];
+            aes.xor(iv, zeros, 0, zeros.length);
+            assertThat(HEX.formatHex(zeros)).as(aes.getClass().getSimpleName()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theTablesAgreeWithTheJdkOnAnyKeyCounterAndRange() {
+        SplittableRandom random = new SplittableRandom(3711);
+        for (int run = 0; run < 400; run++) {
+            byte[] key = new byte[16];
+            byte[] iv = new byte[16];
+            random.nextBytes(key);
+            random.nextBytes(iv);
+            iv[14] = 0;
+            iv[15] = 0;
+            byte[] data = new byte[random.nextInt(1600)];
+            random.nextBytes(data);
+            int offset = data.length == 0 ? 0 : random.nextInt(Math.min(data.length, 40) + 1);
+            int length = data.length - offset;
+            byte[] viaTables = data.clone();
+            byte[] viaJdk = data.clone();
+            new AesCounterMode.Tables(key).xor(iv, viaTables, offset, length);
+            new AesCounterMode.Jdk(key).xor(iv, viaJdk, offset, length);
+            assertThat(viaTables).as("key %s iv %s, %d bytes from %d", HEX.formatHex(key), HEX.formatHex(iv), length,
+                    offset).isEqualTo(viaJdk);
+            assertThat(Arrays.copyOf(viaTables, offset)).isEqualTo(Arrays.copyOf(data, offset));
+        }
+    }
+
+    @Test
+    void aCounterBlockWhoseLowBitsAreNotZeroIsRefusedByTheTables() {
+        AesCounterMode aes = new AesCounterMode.Tables(new byte[16]);
+        byte[] iv = new byte[16];
+        iv[15] = 1;
+        assertThatThrownBy(() -> aes.xor(iv, new byte[16], 0, 16)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theTablesAreTakenWhereNoJitCanUseAesInstructions() {
+        assertThat(AesCounterMode.tablesFit("", "OpenJDK 64-Bit Server VM", "interpreted mode, sharing", "amd64")).isTrue();
+        assertThat(AesCounterMode.tablesFit("", "OpenJDK Zero VM", "interpreted mode", "arm")).isTrue();
+        assertThat(AesCounterMode.tablesFit("", "OpenJDK Client VM", "mixed mode, emulated-client", "arm")).isTrue();
+        assertThat(AesCounterMode.tablesFit("", "OpenJDK 64-Bit Server VM", "mixed mode, sharing", "amd64")).isFalse();
+        assertThat(AesCounterMode.tablesFit("", "OpenJDK 64-Bit Server VM", "mixed mode", "aarch64")).isFalse();
+        assertThat(AesCounterMode.tablesFit("tables", "OpenJDK 64-Bit Server VM", "mixed mode", "amd64")).isTrue();
+        assertThat(AesCounterMode.tablesFit("jdk", "OpenJDK Client VM", "mixed mode", "arm")).isFalse();
+    }
+}
