@@ -60,6 +60,14 @@ public final class SignalCodec {
     }
 
     public String encode(SignalMessage message) {
+        if (message instanceof SignalMessage.FrameInfo frame) {
+            return encodeFrame(frame);
+        }
+        return encodeTree(message);
+    }
+
+    /** Any message, from its record's components. */
+    String encodeTree(SignalMessage message) {
         ObjectNode node = mapper.createObjectNode();
         node.put("type", message.type());
         for (RecordComponent component : message.getClass().getRecordComponents()) {
@@ -78,6 +86,18 @@ public final class SignalCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + message.type(), e);
         }
+    }
+
+    /**
+     * The message sent for every frame, to every viewer: written directly, as the general path (reflection and a tree
+     * per message) is a tenth of what a streamer on an interpreter-only JVM spends. The same text as that path gives.
+     */
+    static String encodeFrame(SignalMessage.FrameInfo frame) {
+        return new StringBuilder(128).append("{\"type\":\"frame\",\"rtpTimestamp\":").append(frame.rtpTimestamp())
+                .append(",\"captureTimeMicros\":").append(frame.captureTimeMicros())
+                .append(",\"sendTimeMicros\":").append(frame.sendTimeMicros())
+                .append(",\"size\":").append(frame.size())
+                .append(",\"keyframe\":").append(frame.keyframe()).append('}').toString();
     }
 
     public SignalMessage decode(String json) throws SignalFormatException {

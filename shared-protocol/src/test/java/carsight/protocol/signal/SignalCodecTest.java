@@ -47,6 +47,15 @@ class SignalCodecTest {
                 .isEqualTo("{\"type\":\"frame\",\"rtpTimestamp\":1,\"captureTimeMicros\":2,\"sendTimeMicros\":3,\"size\":4,\"keyframe\":false}");
     }
 
+    @Test
+    void theFrameMessageWrittenDirectlyIsWhatTheGeneralPathWrites() {
+        for (SignalMessage.FrameInfo frame : List.of(new SignalMessage.FrameInfo(0, 0, 0, 0, false),
+                new SignalMessage.FrameInfo(4_294_967_295L, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE, true),
+                new SignalMessage.FrameInfo(90_000, 1_764_633_600_123_456L, 1_764_633_600_125_001L, 48_213, true))) {
+            assertThat(codec.encode(frame)).isEqualTo(codec.encodeTree(frame));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "{\"type\":\"offer\"}|bad-message|'sdp' is required",
