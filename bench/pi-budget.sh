@@ -54,7 +54,9 @@ for config in "${configs[@]}"; do
   for mode in default c1 interpreter; do
     case $mode in
       default) jit="" ;;
-      c1) jit="-XX:TieredStopAtLevel=1" ;;
+      # C1 on this x86 machine is still a "Server VM" to the streamer, which would pick the JDK's AES; a Zero's
+      # Client VM has no AES instructions and the streamer picks its table AES there, so this run does too
+      c1) jit="-XX:TieredStopAtLevel=1 -Dcarsight.srtp.aes=tables" ;;
       interpreter) jit="-Xint" ;;
     esac
     for viewers in $viewer_counts; do
@@ -68,11 +70,16 @@ for config in "${configs[@]}"; do
       probes=()
       for v in $(seq 1 "$viewers"); do
         ip netns exec cspi-v taskset -c 1 java -Xmx256m -cp "$cp" carsight.streamer.it.WebrtcReceiverProbe \
-            http://198.51.100.1:8080 pi-token-123 "$((seconds + settle + 3))" "$work/probe-$tag-$v.json" \
+            http://198.51.100.1:8080 pi-token-123 "$((seconds + settle + 63))" "$work/probe-$tag-$v.json" \
             > "$work/probe-$tag-$v.log" 2>&1 &
         probes+=($!)
       done
-      # the viewers join (their DTLS handshakes take the streamer's CPU for seconds without a JIT) and the JIT settles
+      # the viewers join (their DTLS handshakes take the streamer's CPU for seconds without a JIT: the window starts
+      # once every one has its keys, at most a minute) and the JIT settles
+      for _ in $(seq 1 600); do
+        [ "$(grep -c "SRTP ready" "$work/streamer-$tag.log")" -ge "$viewers" ] && break
+        sleep 0.1
+      done
       sleep "$settle"
       t0=$(cpu_ticks "$spid"); p0=$(metric carsight_packets_out_total); c0=$(date +%s.%N)
       sleep "$seconds"
