@@ -10,12 +10,13 @@ import java.security.GeneralSecurityException;
  * 128-bit counter block into a range of bytes.
  *
  * <p>Two ways to compute it. Where the JVM compiles the JDK's AES to the processor's AES instructions (a server JIT
- * on x86-64 or ARMv8), the JDK's {@code AES/CTR/NoPadding} is fastest and constant-time. A Pi Zero W has no AES
- * instructions and runs a client JIT or only an interpreter; there the JDK's path re-initialises a {@code Cipher}
+ * on a processor that has them), the JDK's {@code AES/CTR/NoPadding} is fastest and constant-time. A Pi Zero W has no
+ * AES instructions and runs a client JIT or only an interpreter; there the JDK's path re-initialises a {@code Cipher}
  * per packet and builds the keystream byte by byte, and an interpreter pays for every call of that. The table-driven
  * AES here (FIPS 197, the round function as four 256-entry tables, the same method the JDK falls back to without AES
- * instructions) expands the key once, builds each counter block as four words and XORs the keystream in a word at a
- * time. {@link #forThisJvm} picks one; {@code AesCounterModeTest} holds both to FIPS 197's vector and to each other.
+ * instructions; like it, not constant-time against cache timing) expands the key once, builds each counter block as
+ * four words and XORs the keystream in a word at a time. {@link #forThisJvm} picks one; {@code AesCounterModeTest}
+ * holds both to RFC 3711's AES-CM keystream and to each other.
  *
  * <p>The counter blocks SRTP uses have zeros in their low 16 bits (RFC 3711 §4.1.1), so the block index is added to
  * the last word without a carry; a range is therefore at most 2^16 blocks (1 MiB). Not thread-safe.
@@ -40,15 +41,17 @@ abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMo
 
     /**
      * Whether the tables are the better choice: asked for ({@code -Dcarsight.srtp.aes=tables}, or {@code jdk} for the
-     * other), or a JVM that cannot use AES instructions — interpreter only ({@code -Xint}, the Zero VM), a Client VM,
-     * or a 32-bit ARM processor (no Raspberry Pi before the 5 has them).
+     * other), or a JVM that cannot use AES instructions — interpreter only ({@code -Xint}, the Zero VM), a Client VM
+     * or a server VM limited to its client compiler ("emulated-client", {@code -XX:TieredStopAtLevel=1}), or 32-bit ARM
+     * ({@code os.arch} "arm" for every ARMv6/v7 build). A 64-bit Pi before the 5 has no AES instructions either, but a
+     * server JIT there compiles the JDK's AES well; it keeps the JDK's.
      */
     static boolean tablesFit(String asked, String vmName, String vmInfo, String arch) {
         if (asked.equals("tables") || asked.equals("jdk")) {
             return asked.equals("tables");
         }
-        return vmInfo.contains("interpreted mode") || vmName.contains("Zero") || vmName.contains("Client")
-                || arch.equals("arm");
+        return vmInfo.contains("interpreted mode") || vmInfo.contains("emulated-client") || vmName.contains("Zero")
+                || vmName.contains("Client") || arch.startsWith("arm");
     }
 
     /** AES from FIPS 197 with the round function as lookup tables; the key schedule is computed once. */

@@ -22,13 +22,14 @@ final class HeadlessChromium {
      * A latency probe's summary, from what its pull script left on {@code window}: {@code carsightPc} (optional),
      * {@code carsightVideo}, the truth recorded by {@code carsightRecordTruth}, and {@code carsightMeterError}
      * (|a meter − truth| per frame, optional), with capture → arrival where the browser gives a frame's receive time.
-     * The first 30 frames (start-up) are left out of the percentiles. With a peer connection, its inbound video's mean
+     * The first 30 frames (start-up) are left out of the percentiles — the first half when fewer than 60 were measured,
+     * as when a browser that started late under load has only seconds of a short run. With a peer connection, its inbound video's mean
      * jitter-buffer time and decode time per frame come along.
      */
     private static final String STATS = """
             const done = arguments[arguments.length - 1];
             const rank = (a, q) => a.length ? a[Math.max(0, Math.ceil(q * a.length) - 1)] : null;
-            const settled = a => (a || []).slice(Math.min(30, (a || []).length)).sort((x, y) => x - y);
+            const settled = a => (a || []).slice(Math.min(30, Math.floor((a || []).length / 2))).sort((x, y) => x - y);
             const pc = window.carsightPc, video = window.carsightVideo;
             (pc ? pc.getStats() : Promise.resolve(new Map())).then(report => {
               const t = settled(window.carsightTruth), m = settled(window.carsightMeterError);

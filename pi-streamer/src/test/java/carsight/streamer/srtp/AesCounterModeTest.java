@@ -40,7 +40,7 @@ class AesCounterModeTest {
             byte[] data = new byte[random.nextInt(1600)];
             random.nextBytes(data);
             int offset = data.length == 0 ? 0 : random.nextInt(Math.min(data.length, 40) + 1);
-            int length = data.length - offset;
+            int length = random.nextInt(data.length - offset + 1);
             byte[] viaTables = data.clone();
             byte[] viaJdk = data.clone();
             new AesCounterMode.Tables(key).xor(iv, viaTables, offset, length);
@@ -48,7 +48,24 @@ class AesCounterModeTest {
             assertThat(viaTables).as("key %s iv %s, %d bytes from %d", HEX.formatHex(key), HEX.formatHex(iv), length,
                     offset).isEqualTo(viaJdk);
             assertThat(Arrays.copyOf(viaTables, offset)).isEqualTo(Arrays.copyOf(data, offset));
+            assertThat(Arrays.copyOfRange(viaTables, offset + length, data.length))
+                    .isEqualTo(Arrays.copyOfRange(data, offset + length, data.length));
         }
+    }
+
+    @Test
+    void aRangeOfTheLargestLengthIsTheJdksKeystreamToItsLastByte() {
+        byte[] key = new byte[16];
+        byte[] iv = new byte[16];
+        new SplittableRandom(17).nextBytes(key);
+        iv[0] = 1;
+        byte[] viaTables = new byte[AesCounterMode.MAX_LENGTH];
+        byte[] viaJdk = new byte[AesCounterMode.MAX_LENGTH];
+        new AesCounterMode.Tables(key).xor(iv, viaTables, 0, viaTables.length);
+        new AesCounterMode.Jdk(key).xor(iv, viaJdk, 0, viaJdk.length);
+        assertThat(viaTables).isEqualTo(viaJdk);
+        assertThatThrownBy(() -> new AesCounterMode.Tables(key).xor(iv, new byte[AesCounterMode.MAX_LENGTH + 1], 0,
+                AesCounterMode.MAX_LENGTH + 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -64,6 +81,8 @@ class AesCounterModeTest {
         assertThat(AesCounterMode.tablesFit("", "OpenJDK 64-Bit Server VM", "interpreted mode, sharing", "amd64")).isTrue();
         assertThat(AesCounterMode.tablesFit("", "OpenJDK Zero VM", "interpreted mode", "arm")).isTrue();
         assertThat(AesCounterMode.tablesFit("", "OpenJDK Client VM", "mixed mode, emulated-client", "arm")).isTrue();
+        assertThat(AesCounterMode.tablesFit("", "OpenJDK 64-Bit Server VM", "mixed mode, emulated-client, sharing",
+                "amd64")).isTrue();
         assertThat(AesCounterMode.tablesFit("", "OpenJDK 64-Bit Server VM", "mixed mode, sharing", "amd64")).isFalse();
         assertThat(AesCounterMode.tablesFit("", "OpenJDK 64-Bit Server VM", "mixed mode", "aarch64")).isFalse();
         assertThat(AesCounterMode.tablesFit("tables", "OpenJDK 64-Bit Server VM", "mixed mode", "amd64")).isTrue();
