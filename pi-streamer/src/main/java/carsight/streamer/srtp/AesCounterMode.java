@@ -30,7 +30,14 @@ abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMo
      * XORs the keystream from counter block {@code iv} (16 bytes, low 16 bits zero) into {@code data[offset..offset +
      * length)}.
      */
-    abstract void xor(byte[] iv, byte[] data, int offset, int length);
+    final void xor(byte[] iv, byte[] data, int offset, int length) {
+        if (length > MAX_LENGTH) {
+            throw new IllegalArgumentException("at most " + MAX_LENGTH + " bytes per counter block, not " + length);
+        }
+        apply(iv, data, offset, length);
+    }
+
+    abstract void apply(byte[] iv, byte[] data, int offset, int length);
 
     /** What this JVM runs best: the tables without a server JIT or on 32-bit ARM, otherwise the JDK's AES. */
     static AesCounterMode forThisJvm(byte[] key) {
@@ -123,10 +130,7 @@ abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMo
         }
 
         @Override
-        void xor(byte[] iv, byte[] data, int offset, int length) {
-            if (length > MAX_LENGTH) {
-                throw new IllegalArgumentException("at most " + MAX_LENGTH + " bytes per counter block, not " + length);
-            }
+        void apply(byte[] iv, byte[] data, int offset, int length) {
             if ((iv[14] | iv[15]) != 0) {
                 throw new IllegalArgumentException("the counter block's low 16 bits must be zero");
             }
@@ -209,10 +213,7 @@ abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMo
         }
 
         @Override
-        void xor(byte[] iv, byte[] data, int offset, int length) {
-            if (length > MAX_LENGTH) {
-                throw new IllegalArgumentException("at most " + MAX_LENGTH + " bytes per counter block, not " + length);
-            }
+        void apply(byte[] iv, byte[] data, int offset, int length) {
             try {
                 cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
                 cipher.doFinal(data, offset, length, data, offset);

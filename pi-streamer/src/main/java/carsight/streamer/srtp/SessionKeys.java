@@ -1,10 +1,5 @@
 package carsight.streamer.srtp;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
-
 /**
  * Session keys derived from a master key and salt with the AES-CM key derivation function (RFC 3711 §4.3, key
  * derivation rate 0): {@code key = AES-CM(master key, IV = (label·2^48 XOR master salt)·2^16)}.
@@ -40,12 +35,8 @@ record SessionKeys(byte[] cipherKey, byte[] authKey, byte[] salt) {
 
     /** {@code length} bytes of AES counter-mode keystream from the 128-bit counter block {@code iv}. */
     static byte[] keystream(byte[] key, byte[] iv, int length) {
-        try {
-            Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-            return aes.doFinal(new byte[length]);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-CTR is not available in this JVM", e);
-        }
+        byte[] stream = new byte[length];
+        new AesCounterMode.Jdk(key).xor(iv, stream, 0, length);
+        return stream;
     }
 }
