@@ -69,6 +69,16 @@ public final class ClockOffset {
         return Optional.of(new Estimate(best.offset(), (best.rtt() + 1) / 2, best.rtt(), samples.size()));
     }
 
+    /**
+     * Takes the other clock to be ours (both kept by NTP), for a path with no way back to ask it — the car watched
+     * through a relay. The estimate then says offset 0 with an uncertainty of 0 and no round trip: it holds only as far
+     * as the two machines' time keeping does.
+     */
+    public synchronized void assumeSynchronized() {
+        samples.clear();
+        samples.addLast(new Sample(0, 0));
+    }
+
     public synchronized void reset() {
         samples.clear();
     }
