@@ -78,6 +78,20 @@ public final class Main {
             streamer.forwardRtp(new InetSocketAddress(options.rtpForward().getHostString(), options.rtpForward().getPort()));
         }
         streamer.start(10_000);
+        if (options.relay() != null) {
+            String adminKey = null;
+            if (options.relayKeyFile() != null) {
+                try {
+                    adminKey = java.nio.file.Files.readString(options.relayKeyFile()).strip();
+                } catch (IOException e) {
+                    throw new IOException("--relay-key-file " + options.relayKeyFile() + ": cannot read it ("
+                            + e.getMessage() + ")");
+                }
+            }
+            streamer.publishTo(options.relay(), adminKey,
+                    TokenStore.loadOrCreate(options.stateDirectory(), "relay-secret"));
+            System.out.println("  relay:       publishing to " + options.relay());
+        }
         String host = options.listenHost().equals("0.0.0.0") ? "<this-machine>" : options.listenHost();
         System.out.println("carsight-streamer " + VERSION + " listening on " + options.listenHost() + ":" + streamer.port()
                 + (tls == null ? "" : " (HTTPS/WSS)"));

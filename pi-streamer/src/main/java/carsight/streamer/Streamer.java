@@ -19,6 +19,7 @@ import carsight.streamer.sdp.OfferRefusedException;
 import carsight.streamer.sdp.SdpFormatException;
 import carsight.streamer.session.FrameFanout;
 import carsight.streamer.session.KeyframeRequests;
+import carsight.streamer.session.RelayPublisher;
 import carsight.streamer.session.RtpForwarder;
 import carsight.streamer.session.SignalChannel;
 import carsight.streamer.session.StreamerContext;
@@ -67,6 +68,7 @@ public final class Streamer implements StreamerApi, AutoCloseable {
     private final CountDownLatch firstKeyframe = new CountDownLatch(1);
     private final byte[] page;
     private volatile RtpForwarder rtpForward;
+    private volatile RelayPublisher relay;
     private final CameraBitrate bitrate;
     private final java.util.concurrent.ScheduledExecutorService pathControl;
     private volatile boolean cameraAdapts = true;
@@ -232,6 +234,20 @@ public final class Streamer implements StreamerApi, AutoCloseable {
         rtpForward = RtpForwarder.start(fanout, context::rtpTimestampOf, target);
     }
 
+    /**
+     * From now on also publishes the stream to a relay's mountpoint ({@code --relay}), made and kept up in the
+     * background.
+     */
+    public RelayPublisher publishTo(carsight.protocol.relay.RelayAddress address, String adminKey, String secret)
+            throws IOException {
+        if (relay != null) {
+            throw new IllegalStateException("the stream is already published to a relay");
+        }
+        relay = RelayPublisher.start(context, address, adminKey, secret,
+                new carsight.protocol.relay.JanusHttp(address.api()));
+        return relay;
+    }
+
     public int port() {
         return http.port();
     }
@@ -352,6 +368,9 @@ public final class Streamer implements StreamerApi, AutoCloseable {
         }
         pathControl.shutdownNow();
         sessions.closeAll("streamer shutting down");
+        if (relay != null) {
+            relay.close();
+        }
         if (rtpForward != null) {
             rtpForward.close();
         }

@@ -1,5 +1,6 @@
 package carsight.streamer.cli;
 
+import carsight.protocol.relay.RelayAddress;
 import carsight.streamer.camera.CameraSettings;
 import carsight.streamer.ice.IceServer;
 
@@ -23,7 +24,8 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
                               long turnTtlSeconds, int maxViewers, int latencyBudgetMillis,
                               int playoutDelayMinMillis, int playoutDelayMaxMillis, Path stateDirectory,
                               List<String> allowedOrigins, boolean https, Path httpsKeystore, String httpsPassword,
-                              InetSocketAddress rtpForward, boolean help, boolean version) {
+                              InetSocketAddress rtpForward, RelayAddress relay, Path relayKeyFile, boolean help,
+                              boolean version) {
 
     public static final String HELP = """
             Usage: carsight-streamer [options]
@@ -62,6 +64,13 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
               --rtp-forward HOST:PORT
                                     also send a plain, unencrypted RTP copy of the stream (H.264, payload type 96)
                                     to this UDP address, e.g. 127.0.0.1:5004 for a media server on this machine
+              --relay janus+http://HOST:PORT/janus?mountpoint=ID
+                                    also publish the stream, once and outbound, to a Janus relay: the streamer makes
+                                    that streaming mountpoint (SRTP video, the frame times in its data channel) and
+                                    makes it again whenever Janus restarts; viewers watch the relay with the same
+                                    address (janus+https:// for Janus behind TLS)
+              --relay-key-file FILE the relay's streaming admin_key (when it has one), kept on the car; the
+                                    mountpoint's secret is kept in the state directory (relay-secret)
               --state-dir DIR       where the token is kept (default $STATE_DIRECTORY, else ~/.local/state/carsight)
               --config FILE         read options from FILE: one "name = value" per line, # comments
               --help                this text
@@ -70,7 +79,7 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
 
     private static final List<String> VALUED = List.of("camera", "size", "fps", "bitrate", "gop", "listen", "token",
             "ice-server", "ice-username", "ice-credential", "turn-secret", "turn-ttl", "max-viewers", "latency-budget", "playout-delay", "state-dir", "config",
-            "allow-origin", "https-keystore", "https-password", "rtp-forward");
+            "allow-origin", "https-keystore", "https-password", "rtp-forward", "relay", "relay-key-file");
     private static final List<String> SWITCHES = List.of("no-auth", "https", "help", "version");
 
     public static StreamerOptions parse(String[] args) throws UsageException {
@@ -263,9 +272,21 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
         boolean https = o.containsKey("https") || keystore != null;
         InetSocketAddress rtpForward = o.containsKey("rtp-forward")
                 ? hostPort("--rtp-forward", last(o, "rtp-forward"), "127.0.0.1:5004", 1) : null;
+        RelayAddress relay = null;
+        if (o.containsKey("relay")) {
+            try {
+                relay = RelayAddress.parse(last(o, "relay"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--relay: " + e.getMessage());
+            }
+        }
+        Path relayKey = o.containsKey("relay-key-file") ? Path.of(last(o, "relay-key-file")) : null;
+        if (relayKey != null && relay == null) {
+            throw new UsageException("--relay-key-file goes with --relay janus+http://HOST:PORT/janus?mountpoint=ID");
+        }
         return new StreamerOptions(camera, settings, host, port, token, noAuth, List.copyOf(servers), turnSecret, turnTtl, maxViewers, budget,
-                delayMin, delayMax, state, List.copyOf(origins), https, keystore, keystorePassword, rtpForward,
-                o.containsKey("help"), o.containsKey("version"));
+                delayMin, delayMax, state, List.copyOf(origins), https, keystore, keystorePassword, rtpForward, relay,
+                relayKey, o.containsKey("help"), o.containsKey("version"));
     }
 
     /** HOST:PORT ([v6]:PORT) as an unresolved address, the port at least {@code minPort}. */

@@ -18,7 +18,12 @@ public final class TokenStore {
     }
 
     public static String loadOrCreate(Path stateDirectory) throws IOException {
-        Path file = stateDirectory.resolve("token");
+        return loadOrCreate(stateDirectory, "token");
+    }
+
+    /** A secret of the same kind kept in {@code name} in the state directory (e.g. the relay mountpoint's). */
+    public static String loadOrCreate(Path stateDirectory, String name) throws IOException {
+        Path file = stateDirectory.resolve(name);
         if (Files.isRegularFile(file)) {
             String token = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (token.length() >= 8) {
@@ -29,7 +34,7 @@ public final class TokenStore {
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Files.createDirectories(stateDirectory);
-        Path temp = Files.createTempFile(stateDirectory, "token", ".tmp");
+        Path temp = Files.createTempFile(stateDirectory, name, ".tmp");
         try {
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {

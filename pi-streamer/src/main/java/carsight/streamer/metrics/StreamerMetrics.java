@@ -32,10 +32,45 @@ public final class StreamerMetrics {
     private final LongAdder framesSkipped = new LongAdder();
     private final LongAdder paddingBytes = new LongAdder();
     private final LongAdder bitrateChanges = new LongAdder();
+    private final LongAdder relayPackets = new LongAdder();
+    private final LongAdder relayBytes = new LongAdder();
+    private final LongAdder relayReconnects = new LongAdder();
+    private volatile boolean relayConfigured;
+    private volatile boolean relayUp;
     private volatile long cameraBitrateBps;
     private volatile long servedEstimateBps = -1;
     private final AtomicInteger viewers = new AtomicInteger();
     private volatile Supplier<Integer> viewerCount = viewers::get;
+
+    /** The stream is published to a relay ({@code --relay}): its figures appear in {@link #prometheus()}. */
+    public void relayConfigured() {
+        relayConfigured = true;
+    }
+
+    public void relayUp(boolean up) {
+        relayUp = up;
+    }
+
+    public boolean relayUp() {
+        return relayUp;
+    }
+
+    public void relayReconnected() {
+        relayReconnects.increment();
+    }
+
+    public long relayReconnects() {
+        return relayReconnects.sum();
+    }
+
+    public void relayPacketSent(int bytes) {
+        relayPackets.increment();
+        relayBytes.add(bytes);
+    }
+
+    public long relayPacketsOut() {
+        return relayPackets.sum();
+    }
 
     public void frameIn(int bytes) {
         framesIn.increment();
@@ -203,6 +238,14 @@ public final class StreamerMetrics {
         if (servedEstimateBps >= 0) {
             gauge(out, "carsight_path_estimate_bps", "The viewers' path estimate the camera's bitrate follows.",
                     servedEstimateBps);
+        }
+        if (relayConfigured) {
+            gauge(out, "carsight_relay_up", "1 while the stream is published to the relay's mountpoint, 0 while the "
+                    + "link to it is being made again.", relayUp ? 1 : 0);
+            counter(out, "carsight_relay_reconnects_total", "Times the link to the relay was made again after it was "
+                    + "lost (Janus restarted, the path broke).", relayReconnects.sum());
+            counter(out, "carsight_relay_packets_out_total", "SRTP packets sent to the relay.", relayPackets.sum());
+            counter(out, "carsight_relay_bytes_out_total", "SRTP bytes sent to the relay.", relayBytes.sum());
         }
         out.append("# HELP carsight_viewers Viewers connected now.\n# TYPE carsight_viewers gauge\n");
         out.append("carsight_viewers ").append(viewers()).append('\n');

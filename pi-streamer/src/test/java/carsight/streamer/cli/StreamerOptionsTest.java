@@ -53,6 +53,16 @@ class StreamerOptionsTest {
     }
 
     @Test
+    void aRelayIsNamedByItsAddressAndTheKeyFileStaysAPath() throws Exception {
+        StreamerOptions o = StreamerOptions.parse(new String[]{"--relay",
+                "janus+https://relay.example.test/janus?mountpoint=12", "--relay-key-file", "/etc/carsight/relay-key"});
+        assertThat(o.relay().api()).hasToString("https://relay.example.test:8089/janus");
+        assertThat(o.relay().mountpoint()).isEqualTo(12);
+        assertThat(o.relayKeyFile()).isEqualTo(Path.of("/etc/carsight/relay-key"));
+        assertThat(StreamerOptions.parse(new String[0]).relay()).as("no relay unless asked").isNull();
+    }
+
+    @Test
     void rtpForwardTakesAnIpv6AddressInBrackets() throws Exception {
         StreamerOptions o = StreamerOptions.parse(new String[]{"--rtp-forward=[::1]:6000"});
         assertThat(o.rtpForward().getHostString()).isEqualTo("::1");
@@ -82,6 +92,9 @@ class StreamerOptionsTest {
             "--rtp-forward :5004|--rtp-forward must be HOST:PORT",
             "--rtp-forward|--rtp-forward needs a value",
             "stray|unexpected argument 'stray'",
+            "--relay http://relay:8088/janus?mountpoint=7|--relay: 'http://relay:8088/janus?mountpoint=7' is not a relay address",
+            "--relay janus+http://relay:8088/janus|names no mountpoint",
+            "--relay-key-file /tmp/k|--relay-key-file goes with --relay",
     })
     void badArgumentsNameTheFlagAndItsForm(String args, String message) {
         assertThatThrownBy(() -> StreamerOptions.parse(args.split(" "))).isInstanceOf(UsageException.class)
