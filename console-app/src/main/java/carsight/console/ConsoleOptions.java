@@ -1,5 +1,6 @@
 package carsight.console;
 
+import carsight.protocol.relay.RelayAddress;
 import carsight.protocol.speed.DistanceLevel;
 import carsight.protocol.speed.Speed;
 import carsight.protocol.speed.SpeedFormatException;
@@ -15,11 +16,11 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
 
     /** What the top bar and {@code --connect} say when an address cannot be a streamer's. */
     public static final String ADDRESS_FORM = "a streamer address looks like http://192.168.1.50:8080 "
-            + "(or https://… for one run with --https)";
+            + "(or https://… for one run with --https), a relay's like " + RelayAddress.EXAMPLE;
 
     /**
      * A streamer's address as typed: {@code http://HOST:PORT} or {@code https://HOST:PORT} ({@code http://} is assumed
-     * when no scheme is given).
+     * when no scheme is given), or a relay's ({@link RelayAddress}: {@code janus+http://HOST:PORT/janus?mountpoint=ID}).
      *
      * @throws IllegalArgumentException saying what a valid address looks like
      */
@@ -27,6 +28,9 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
         String t = text == null ? "" : text.strip();
         if (t.isEmpty()) {
             throw new IllegalArgumentException("no address: " + ADDRESS_FORM);
+        }
+        if (RelayAddress.looksLikeRelay(t)) {
+            return URI.create(RelayAddress.parse(t).toString());
         }
         URI uri;
         try {
@@ -51,7 +55,8 @@ public record ConsoleOptions(URI connect, String token, boolean demo, Speed spee
     public static final String HELP = """
             Usage: carsight-console [options]
 
-              --connect URL        the streamer, e.g. http://192.168.1.50:8080 (remembered for next time)
+              --connect URL        the streamer, e.g. http://192.168.1.50:8080, or a relay the car publishes to,
+                                   e.g. janus+http://relay.example.net:8088/janus?mountpoint=7 (remembered)
               --token TOKEN        its access token (remembered)
               --fingerprint FP     an https:// streamer's certificate SHA-256 fingerprint, as the streamer printed it
                                    (otherwise the first certificate seen is pinned and shown)

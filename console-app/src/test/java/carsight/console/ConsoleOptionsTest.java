@@ -45,14 +45,24 @@ class ConsoleOptionsTest {
             "  https://car.local:8443  |https://car.local:8443",
             "HTTP://Car:8080|http://Car:8080",
             "http://[2001:db8::7]:8080|http://[2001:db8::7]:8080",
+            "janus+http://relay.example.net/?mountpoint=7|janus+http://relay.example.net:8088/janus?mountpoint=7",
     })
     void anAddressTypedInTheTopBarBecomesTheStreamers(String typed, String address) {
         assertThat(ConsoleOptions.streamerAddress(typed).toString()).isEqualTo(address);
     }
 
+    @org.junit.jupiter.api.Test
+    void aBadRelayAddressSaysWhatARelayAddressLooksLike() {
+        assertThatThrownBy(() -> ConsoleOptions.streamerAddress("janus+http://relay:8088/janus"))
+                .hasMessageContaining("names no mountpoint")
+                .hasMessageContaining("A relay address looks like janus+http://relay.example.net:8088/janus?mountpoint=7");
+    }
+
     @ParameterizedTest(name = "[{index}] ''{0}''")
     @CsvSource(delimiter = '|', value = {"not an address at all", "http://", "ws://car:8080", "http://car:99999", "''"})
     void aBadAddressSaysWhatAGoodOneLooksLikeInsteadOfAnException(String typed) {
+        assertThatThrownBy(() -> ConsoleOptions.streamerAddress(typed))
+                .hasMessageContaining("a relay's like janus+http://relay.example.net:8088/janus?mountpoint=7");
         assertThatThrownBy(() -> ConsoleOptions.streamerAddress(typed))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("a streamer address looks like http://192.168.1.50:8080")

@@ -68,7 +68,12 @@ public final class LinkSupervisor {
 
     /** The first offer of this attempt went out. */
     public List<Action> offered() {
-        return dead ? List.of() : List.of(new SetState(LinkState.NEGOTIATING, "offer sent"));
+        return negotiating("offer sent");
+    }
+
+    /** The session description went out ({@code detail}: which, e.g. the answer to a relay's offer). */
+    public List<Action> negotiating(String detail) {
+        return dead ? List.of() : List.of(new SetState(LinkState.NEGOTIATING, detail));
     }
 
     public List<Action> ice(RTCIceConnectionState state, long nowNanos) {

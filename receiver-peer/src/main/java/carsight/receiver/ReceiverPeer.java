@@ -4,6 +4,12 @@ import carsight.protocol.signal.SignalMessage;
 import carsight.protocol.timecode.FrameTimecode;
 import carsight.protocol.timecode.TimecodeWord;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
@@ -51,6 +57,7 @@ import java.util.function.Consumer;
 public final class ReceiverPeer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ReceiverPeer.class.getName());
+    private static final String JANUS_DATA_CHANNEL = "JanusDataChannel";
     private static final String PLAYOUT_DELAY_EXTMAP =
             "a=extmap:\\d+ http://www.webrtc.org/experiments/rtp-hdrext/playout-delay\r\n";
 
@@ -62,12 +69,33 @@ public final class ReceiverPeer implements AutoCloseable {
 
         default void onVideoTrack() {
         }
+
+        /**
+         * A text message on a data channel the other side opened (a relay's per-frame times), on the executor, with
+         * when it arrived (µs since the epoch, taken on libwebrtc's thread).
+         */
+        default void onDataMessage(String text, long receivedMicros) {
+        }
+
+        /** A data channel opened or changed state ({@code label} and state); on the executor. */
+        default void onDataChannel(String label) {
+        }
     }
 
     /** How to set the peer up. */
-    public record Options(List<SignalMessage.IceServerInfo> iceServers, boolean relayOnly, boolean stripPlayoutDelay) {
+    public record Options(List<SignalMessage.IceServerInfo> iceServers, boolean relayOnly, boolean stripPlayoutDelay,
+                          boolean answering) {
+        public Options(List<SignalMessage.IceServerInfo> iceServers, boolean relayOnly, boolean stripPlayoutDelay) {
+            this(iceServers, relayOnly, stripPlayoutDelay, false);
+        }
+
         public static Options defaults(List<SignalMessage.IceServerInfo> iceServers) {
-            return new Options(iceServers, false, false);
+            return new Options(iceServers, false, false, false);
+        }
+
+        /** For a peer that answers the other side's offer (a relay offers what it has: video and a data channel). */
+        public static Options answering(List<SignalMessage.IceServerInfo> iceServers) {
+            return new Options(iceServers, false, false, true);
         }
     }
 
@@ -94,6 +122,8 @@ public final class ReceiverPeer implements AutoCloseable {
     private final RTCPeerConnection pc;
     private final CustomVideoSource placeholderSource;
     private final VideoTrack placeholder;
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private final List<RTCDataChannel> dataChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile VideoTrack remote;
     private volatile RTCRtpReceiver receiver;
     private volatile boolean closed;
@@ -133,7 +163,27 @@ public final class ReceiverPeer implements AutoCloseable {
             public void onTrack(RTCRtpTransceiver transceiver) {
                 executor.execute(() -> attach(transceiver));
             }
+
+            @Override
+            public void onIceGatheringChange(RTCIceGatheringState state) {
+                if (state == RTCIceGatheringState.COMPLETE) {
+                    gathered.complete(null);
+                }
+            }
+
+            @Override
+            public void onDataChannel(RTCDataChannel channel) {
+                channel.registerObserver(dataObserver(channel));
+                dataChannels.add(channel);
+                String label = channel.getLabel();
+                executor.execute(() -> events.onDataChannel(label));
+            }
         });
+        if (options.answering()) {
+            placeholderSource = null;
+            placeholder = null;
+            return; // the offer says what comes; the transceivers are made when it is applied
+        }
         // libwebrtc needs a track to add a transceiver with; it never sends (receive only)
         placeholderSource = new CustomVideoSource();
         placeholder = engine.factory.createVideoTrack("carsight-recv", placeholderSource);
@@ -179,6 +229,63 @@ public final class ReceiverPeer implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    private RTCDataChannelObserver dataObserver(RTCDataChannel channel) {
+        return new RTCDataChannelObserver() {
+            @Override
+            public void onBufferedAmountChange(long previousAmount) {
+            }
+
+            @Override
+            public void onStateChange() {
+                String state = channel.getLabel() + " " + channel.getState().name().toLowerCase(java.util.Locale.ROOT);
+                executor.execute(() -> events.onDataChannel(state));
+            }
+
+            @Override
+            public void onMessage(RTCDataChannelBuffer buffer) {
+                if (!closed) {
+                    long receivedMicros = carsight.protocol.clock.WallClock.nowMicros();
+                    byte[] bytes = new byte[buffer.data.remaining()];
+                    buffer.data.get(bytes);
+                    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    executor.execute(() -> events.onDataMessage(text, receivedMicros));
+                }
+            }
+        };
+    }
+
+    /**
+     * Answers the other side's offer (a relay's): applies it, answers receive-only, waits for candidate gathering to
+     * end (up to 5 s) and completes with the answer, candidates included, as nothing is trickled back.
+     */
+    public CompletableFuture<String> answer(String offerSdp) {
+        CompletableFuture<Void> remoteSet = new CompletableFuture<>();
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp),
+                observer(remoteSet, () -> null, "the relay's offer was refused"));
+        return remoteSet.thenCompose(ignored -> {
+            if (offerSdp.contains("\nm=application ")) {
+                // Janus sends on a channel the viewer opens (as janus.js does), named as janus.js names it
+                RTCDataChannel channel = pc.createDataChannel(JANUS_DATA_CHANNEL, new RTCDataChannelInit());
+                channel.registerObserver(dataObserver(channel));
+                dataChannels.add(channel);
+            }
+            CompletableFuture<Void> localSet = new CompletableFuture<>();
+            pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
+                @Override
+                public void onSuccess(RTCSessionDescription answer) {
+                    pc.setLocalDescription(answer, observer(localSet, () -> null, "local answer refused"));
+                }
+
+                @Override
+                public void onFailure(String error) {
+                    localSet.completeExceptionally(new IllegalStateException("cannot answer: " + error));
+                }
+            });
+            return localSet;
+        }).thenCompose(ignored -> gathered.completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS))
+                .thenApply(ignored -> pc.getLocalDescription().sdp);
     }
 
     /** Applies the streamer's answer. */
@@ -251,9 +358,17 @@ public final class ReceiverPeer implements AutoCloseable {
                 r.removeSink(sink);
             }
         });
+        for (RTCDataChannel channel : dataChannels) {
+            quietly("unregister data channel", channel::unregisterObserver);
+        }
         quietly("close peer connection", pc::close);
-        quietly("dispose placeholder track", placeholder::dispose);
-        quietly("dispose placeholder source", placeholderSource::dispose);
+        for (RTCDataChannel channel : dataChannels) {
+            quietly("dispose data channel", channel::dispose);
+        }
+        if (placeholder != null) {
+            quietly("dispose placeholder track", placeholder::dispose);
+            quietly("dispose placeholder source", placeholderSource::dispose);
+        }
     }
 
     private interface Step {

@@ -2,9 +2,11 @@ package carsight.console.peer;
 
 import carsight.console.latency.FrameLatency;
 import carsight.console.latency.FrameTiming;
+import carsight.console.latency.RelayTimestamps;
 import carsight.console.video.Picture;
 import carsight.protocol.clock.ClockOffset;
 import carsight.protocol.clock.WallClock;
+import carsight.protocol.relay.RelayAddress;
 import carsight.protocol.signal.SignalMessage;
 import carsight.protocol.timecode.TimecodeWord;
 import carsight.receiver.CertificatePins;
@@ -13,6 +15,8 @@ import carsight.receiver.LinkState;
 import carsight.receiver.LinkSupervisor;
 import carsight.receiver.NewestFrame;
 import carsight.receiver.ReceiverPeer;
+import carsight.receiver.RelayWatch;
+import carsight.protocol.relay.JanusHttp;
 import carsight.receiver.SignalClient;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCRtpSynchronizationSource;
@@ -86,6 +90,14 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     }
 
     private final URI streamer;
+    /** Set when the address is a relay's: the car is watched through Janus instead of over its own /signal. */
+    private final RelayAddress relay;
+    private final RelayTimestamps relayTimestamps = new RelayTimestamps();
+    private final java.util.concurrent.ExecutorService relayOpener = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "relay-open");
+        t.setDaemon(true);
+        return t;
+    });
     private final String token;
     private final Listener listener;
     private final CertificatePins pins;
@@ -103,6 +115,7 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong pingIds = new AtomicLong();
     private final Map<Long, Double> truthByScreenTime = new ConcurrentHashMap<>();
+    private final carsight.protocol.signal.SignalCodec relayCodec = new carsight.protocol.signal.SignalCodec();
 
     private ReceiverPeer.Engine engine;
     /** The current socket and peer; replaced on every reconnect. Written on the worker only. */
@@ -120,9 +133,15 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     /** @param pins certificates trusted for https:// streamers (pinned on first use) */
     public StreamerLink(URI streamer, String token, Listener listener, CertificatePins pins) {
         this.streamer = streamer;
+        this.relay = RelayAddress.looksLikeRelay(streamer.toString()) ? RelayAddress.parse(streamer.toString()) : null;
         this.token = token;
         this.listener = listener;
         this.pins = pins;
+    }
+
+    /** Whether the car is watched through a relay. */
+    public boolean throughRelay() {
+        return relay != null;
     }
 
     /** One connection attempt: a socket and a peer that live and die together. */
@@ -130,6 +149,7 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
         final List<SignalMessage.IceServerInfo> iceServers = new CopyOnWriteArrayList<>();
         SignalClient signal;
         ReceiverPeer peer;
+        RelayWatch watch;
         boolean ended;
 
         boolean current() {
@@ -177,6 +197,10 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
         Attempt a = new Attempt();
         attempt = a;
         apply(a, supervisor.connecting(System.nanoTime(), streamer.toString()));
+        if (relay != null) {
+            connectThroughRelay(a);
+            return;
+        }
         try {
             a.signal = SignalClient.open(streamer, token, pins, this::onCertificate, new SignalClient.Handler() {
                 @Override
@@ -197,6 +221,87 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
         } catch (Exception e) {
             apply(a, supervisor.failed(LinkState.LINK_LOST, "cannot connect: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Through a relay: Janus offers (video and the data channel with the car's frame times), our peer answers. The
+     * car's clock is taken to be ours (both keep NTP time): there is no path back to the car to measure it.
+     */
+    private void connectThroughRelay(Attempt a) {
+        relayTimestamps.reset();
+        clock.reset();
+        clock.assumeSynchronized();
+        clock.estimate().ifPresent(listener::onClock);
+        try {
+            a.peer = new ReceiverPeer(engine, ReceiverPeer.Options.answering(List.of()), worker, relayEvents(a),
+                    this::onFrame);
+        } catch (RuntimeException e) {
+            apply(a, supervisor.failed(LinkState.LINK_LOST, "cannot set up the peer connection: " + e.getMessage()));
+            return;
+        }
+        ReceiverPeer peer = a.peer;
+        try {
+            relayOpener.execute(() -> {
+                try {
+                    RelayWatch watch = RelayWatch.open(new JanusHttp(relay.api()), relay, peer,
+                            reason -> onWorker(() -> {
+                                if (a.current()) {
+                                    apply(a, supervisor.failed(LinkState.LINK_LOST, reason));
+                                }
+                            }));
+                    onWorker(() -> {
+                        if (a.current()) {
+                            a.watch = watch;
+                            apply(a, supervisor.negotiating("answered the relay's offer"));
+                        } else {
+                            watch.close();
+                        }
+                    });
+                } catch (java.io.IOException | RuntimeException e) {
+                    onWorker(() -> {
+                        if (a.current()) {
+                            apply(a, supervisor.failed(LinkState.LINK_LOST, "relay " + relay + ": " + e.getMessage()));
+                        }
+                    });
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private ReceiverPeer.Events relayEvents(Attempt a) {
+        return new ReceiverPeer.Events() {
+            @Override
+            public void onCandidate(SignalMessage.Candidate candidate) {
+                // gathered into the answer: nothing is trickled to Janus
+            }
+
+            @Override
+            public void onIceState(RTCIceConnectionState ice) {
+                if (a.current()) {
+                    apply(a, supervisor.ice(ice, System.nanoTime()));
+                }
+            }
+
+            @Override
+            public void onDataMessage(String text, long receivedMicros) {
+                if (!a.current()) {
+                    return;
+                }
+                try {
+                    SignalMessage message = relayCodec.decode(text);
+                    if (message instanceof SignalMessage.FrameInfo f) {
+                        relayTimestamps.onFrameMessage(f.rtpTimestamp(), receivedMicros);
+                        timing.onReport(f.rtpTimestamp(), f.captureTimeMicros(), f.sendTimeMicros());
+                    } else if (message instanceof SignalMessage.StreamInfo info) {
+                        listener.onStream(info);
+                    }
+                } catch (carsight.protocol.signal.SignalFormatException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "relay data channel: {0}", e.getMessage());
+                }
+            }
+        };
     }
 
     private void onCertificate(String fingerprint, boolean firstUse) {
@@ -319,7 +424,8 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     private void watchdog() {
         Attempt a = attempt;
         if (a != null && a.current()) {
-            apply(a, supervisor.tick(System.nanoTime(), a.signal != null && a.signal.isOpen()));
+            boolean open = relay != null ? a.watch != null : a.signal != null && a.signal.isOpen();
+            apply(a, supervisor.tick(System.nanoTime(), open));
         }
     }
 
@@ -328,8 +434,8 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
         for (LinkSupervisor.Action action : actions) {
             if (action instanceof LinkSupervisor.SetState s) {
                 setState(s.state(), s.detail());
-            } else if (action instanceof LinkSupervisor.RestartIce && a.peer != null) {
-                offer(a, true);
+            } else if (action instanceof LinkSupervisor.RestartIce && a.peer != null && relay == null) {
+                offer(a, true); // through a relay Janus offers: the supervisor starts over instead, a moment later
             } else if (action instanceof LinkSupervisor.StartOver over) {
                 end(a);
                 if (!closed) {
@@ -351,6 +457,9 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     /** Ends an attempt: the peer (sink first), then the socket; a frame nobody took is released. */
     private void end(Attempt a) {
         a.ended = true;
+        if (a.watch != null) {
+            a.watch.close();
+        }
         if (a.peer != null) {
             a.peer.close();
         }
@@ -452,7 +561,14 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
             for (RTCRtpSynchronizationSource source : a.peer.syncSources()) {
                 // arrival is on libwebrtc's monotonic clock (µs), the same clock as System.nanoTime
                 long arrivalWall = polled - (nanoNow / 1000 - source.timestamp);
-                timing.onArrival(source.rtpTimestamp, arrivalWall, polled);
+                if (relay == null) {
+                    timing.onArrival(source.rtpTimestamp, arrivalWall, polled);
+                } else { // the relay's own timestamps: the car's once the difference is learnt
+                    java.util.OptionalLong car = relayTimestamps.toCar(source.rtpTimestamp, arrivalWall);
+                    if (car.isPresent()) {
+                        timing.onArrival(car.getAsLong(), arrivalWall, polled);
+                    }
+                }
             }
             drainTiming();
         } catch (RuntimeException e) {
@@ -495,6 +611,7 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
             if (engine != null) {
                 engine.close();
             }
+            relayOpener.shutdownNow();
             state = LinkState.STOPPED;
             done.complete(null);
         });

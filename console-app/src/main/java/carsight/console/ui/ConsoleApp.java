@@ -225,7 +225,9 @@ public final class ConsoleApp extends Application {
 
             @Override
             public void onClock(ClockOffset.Estimate estimate) {
-                Platform.runLater(() -> model.onUncertainty(estimate.uncertaintyMicros() / 1000.0));
+                // no round trip: the car's clock is taken as ours (through a relay), shown as such (-1)
+                double u = estimate.rttMicros() == 0 && estimate.samples() == 1 ? -1 : estimate.uncertaintyMicros() / 1000.0;
+                Platform.runLater(() -> model.onUncertainty(u));
             }
 
             @Override
@@ -275,6 +277,11 @@ public final class ConsoleApp extends Application {
                 return;
             }
             key = token.getText().trim();
+        }
+        if (carsight.protocol.relay.RelayAddress.looksLikeRelay(streamer.toString())) {
+            addressError.setText("The browser viewer is the car's own page, and a relay serves none: watch the relay "
+                    + "here, or open the car's address (http://CAR:8080) where the car can be reached");
+            return;
         }
         String url = streamer + "/" + (key.isEmpty() ? "" : "#token=" + key);
         BrowserOpener opener = new BrowserOpener(u -> {

@@ -32,7 +32,8 @@ public final class LatencyGauge extends VBox {
         uncertainty.textProperty().bind(Bindings.createStringBinding(() -> {
             double u = model.uncertaintyMsProperty().get();
             double t = model.truthMsProperty().get();
-            String clock = Double.isNaN(u) ? "clock sync pending" : String.format(Locale.ROOT, "± %.1f ms clock sync", u);
+            String clock = Double.isNaN(u) ? "clock sync pending" : u < 0 ? "car's clock taken as ours (NTP)"
+                    : String.format(Locale.ROOT, "± %.1f ms clock sync", u);
             return Double.isNaN(t) ? clock : clock + String.format(Locale.ROOT, " · timecode truth %.0f ms", t);
         }, model.uncertaintyMsProperty(), model.truthMsProperty()));
 

@@ -57,6 +57,10 @@ public final class StreamerProcess implements AutoCloseable {
         throw new IllegalStateException("streamer did not come up in 30 s:\n" + streamer.log());
     }
 
+    public Path logFile() {
+        return log;
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }

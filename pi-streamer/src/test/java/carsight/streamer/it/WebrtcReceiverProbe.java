@@ -343,7 +343,7 @@ public final class WebrtcReceiverProbe {
         log.add(Instant.now() + " " + line);
     }
 
-    private static String percentile(List<Double> values, double q) {
+    static String percentile(List<Double> values, double q) {
         List<Double> copy;
         synchronized (values) {
             copy = new ArrayList<>(values);

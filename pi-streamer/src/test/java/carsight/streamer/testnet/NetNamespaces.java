@@ -37,8 +37,11 @@ public final class NetNamespaces implements AutoCloseable {
         return name;
     }
 
-    /** Joins two namespaces with a veth pair and gives each end an address (CIDR form, e.g. 198.51.100.1/24). */
-    public void link(String nsA, String addressA, String nsB, String addressB) throws IOException {
+    /**
+     * Joins two namespaces with a veth pair and gives each end an address (CIDR form, e.g. 198.51.100.1/24); returns
+     * the two ends' interface names (in {@code nsA}, in {@code nsB}).
+     */
+    public String[] link(String nsA, String addressA, String nsB, String addressB) throws IOException {
         int n = LINKS.incrementAndGet();
         String ifA = "csveth" + n + "a";
         String ifB = "csveth" + n + "b";
@@ -50,6 +53,34 @@ public final class NetNamespaces implements AutoCloseable {
         run("ip", "-n", nsB, "addr", "add", addressB, "dev", ifB).check();
         run("ip", "-n", nsA, "link", "set", ifA, "up").check();
         run("ip", "-n", nsB, "link", "set", ifB, "up").check();
+        return new String[]{ifA, ifB};
+    }
+
+    /**
+     * Makes {@code ns} a home or carrier NAT router: what leaves through {@code wanInterface} takes the router's
+     * address, answers come back in, and nothing from outside may open a connection or send a first packet inward.
+     */
+    public void natRouter(String ns, String lanInterface, String wanInterface) throws IOException {
+        run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1").check();
+        String rules = "table ip carsight_nat {\n"
+                + "  chain postrouting {\n    type nat hook postrouting priority 100; policy accept;\n"
+                + "    oifname \"" + wanInterface + "\" masquerade\n  }\n"
+                + "  chain forward {\n    type filter hook forward priority 0; policy drop;\n"
+                + "    ct state established,related accept\n"
+                + "    iifname \"" + lanInterface + "\" oifname \"" + wanInterface + "\" accept\n  }\n}\n";
+        nft(ns, rules);
+    }
+
+    /** Whether a TCP connection from {@code ns} to {@code host:port} opens within 3 s. */
+    public boolean canConnect(String ns, String host, int port) throws IOException {
+        return run("ip", "netns", "exec", ns, "timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port)
+                .exitCode() == 0;
+    }
+
+    /** Bytes {@code ns} has sent through {@code device} so far (the kernel's counter). */
+    public long bytesSent(String ns, String device) throws IOException {
+        return Long.parseLong(run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + device + "/statistics/tx_bytes")
+                .check().output().strip());
     }
 
     /** Drops {@code percent} % of packets arriving in {@code ns} (nftables numgen), as a lossy radio link would. */
