@@ -6,6 +6,8 @@
 #   browsers — headless Chromium over WHEP, headless Chromium watching the same H.264 through the Janus streaming
 #              plugin (an outside anchor, fed over plain RTP on loopback by the streamer's --rtp-forward) and headless
 #              Chromium on the streamer's own page, whose meter is held against the truth frame by frame;
+#   relay    — the streamer publishing to Janus (--relay); the console and Chromium through the relay and, beside
+#              them, straight from the streamer (640x480@30);
 # with time to first frame and the CPU of the streamer, its x264 and Janus. Then the cost of sending, with the file
 # camera (720p30, ~4 Mbit/s): streamer CPU per Mbit/s per viewer and RSS with 1 and 4 webrtc-java receivers, and the
 # streamer beside Janus, each serving one Chromium.
@@ -90,12 +92,13 @@ chromium_probe() {
       > "${output%.json}.log" 2>&1
 }
 
-# console OUTPUT.json [JVM OPTIONS...]: the console in the viewer namespace for seconds, with its report
+# console OUTPUT.json [JVM OPTIONS...]: the console in the viewer namespace for seconds, with its report (watching
+# $console_url when set, else the streamer)
 console() {
   local output=$1
   shift
   ip netns exec cslab-v java "${fx[@]}" "$@" -Djava.util.prefs.userRoot="${output%.json}.prefs" -cp "$cp" \
-      carsight.console.Launcher --connect "$url" --token "$token" --speed 50km/h --duration "$seconds" \
+      carsight.console.Launcher --connect "${console_url:-$url}" --token "$token" --speed 50km/h --duration "$seconds" \
       --report "$output" > "${output%.json}.log" 2>&1
 }
 
@@ -140,11 +143,11 @@ measure() {
   snapshot "${processes[@]}" > "$work/$name.t1"
 }
 
-# LAB_CONFIGS (e.g. "640x480 10 1000000;640x480 30 1500000"), LAB_PHASES (any of consoles browsers cost narrow) and
+# LAB_CONFIGS (e.g. "640x480 10 1000000;640x480 30 1500000"), LAB_PHASES (any of consoles browsers relay cost narrow) and
 # LAB_LINKS (e.g. "600 3000-800") narrow a
 # run down, for a look at one thing
 IFS=';' read -r -a configs <<< "${LAB_CONFIGS:-640x480 10 1000000;640x480 30 1500000;640x480 90 2500000;1280x720 30 4000000}"
-phases=${LAB_PHASES:-consoles browsers cost narrow}
+phases=${LAB_PHASES:-consoles browsers relay cost narrow}
 links=${LAB_LINKS:-3000 1200 1000 600 3000-800} # the narrow phase's links, kbit/s (3000-800: drops from 3000 to 800 half-way)
 [ "$quick" = 1 ] && links=1000
 for config in "${configs[@]}"; do
@@ -181,6 +184,31 @@ for config in "${configs[@]}"; do
   stop "$spid" "$jpid"
   fi
 done
+
+if [[ " $phases " == *" relay "* ]]; then
+# Through a relay: the streamer publishes to Janus (--relay: a mountpoint it makes through Janus's API, SRTP in, the
+# frame times in its data channel); the console and Chromium watch through Janus, and beside them straight from the
+# streamer, at 640x480@30 1.5 Mbit/s.
+relay_url="janus+http://198.51.100.1:8088/janus?mountpoint=7"
+echo "relay 640x480@30: console and Chromium through Janus (--relay) and straight from the streamer for $seconds s..." >&2
+start_janus relay
+start_streamer relay --camera test-pattern --size 640x480 --fps 30 --bitrate 1500000 --relay "$relay_url"
+for _ in $(seq 1 100); do
+  grep -q "relay: publishing to" "$work/streamer-relay.log" && break
+  sleep 0.1
+done
+console "$work/relay-console-direct.json" &
+receivers=($!)
+console_url=$relay_url console "$work/relay-console.json" &
+receivers+=($!)
+chromium_probe ChromiumWhepProbe "$url" "$token" "$work/relay-whep.json" &
+receivers+=($!)
+chromium_probe ChromiumJanusProbe http://198.51.100.1:8088 7 "$work/relay-janus.json" &
+receivers+=($!)
+measure relay streamer="$spid" janus="$jpid" &
+wait "${receivers[@]}" $! || true
+stop "$spid" "$jpid"
+fi
 
 if [[ " $phases " == *" cost "* ]]; then
 # the cost of sending, with the file camera: no encoder in the streamer's process, so its CPU is the sending itself
@@ -393,6 +421,26 @@ if not quick:
     print(f"(1 Chromium + Janus: the streamer sends to one Chromium and the plain RTP copy to Janus, Janus to one "
           f"Chromium; frames decoded {f(costs[-1]['chromiumWhepFramesDecoded'])} and "
           f"{f(costs[-1]['chromiumJanusFramesDecoded'])})")
+relay = None
+if "relay" in phases:
+    relay = {"consoleDirect": load("relay-console-direct"), "consoleRelay": load("relay-console"),
+             "chromiumDirect": load("relay-whep", "stats"), "chromiumRelay": load("relay-janus", "stats"),
+             "usage": usage("relay")}
+    print()
+    print("relay: 640x480@30 1.5 Mbit/s, the streamer publishing to Janus (--relay); true capture -> screen latency, ms")
+    table(["receiver", "direct p50/p95", "through the relay p50/p95", "meter err p50/p95 direct/relay",
+           "1st frame ms direct/relay"],
+          [["console", truth(relay["consoleDirect"], "p50", "p95"), truth(relay["consoleRelay"], "p50", "p95"),
+            " / ".join(f(g(relay, c, "meterErrorMs", k)) for c in ("consoleDirect", "consoleRelay") for k in ("p50", "p95")),
+            f(relay["consoleDirect"].get("firstFrameMs")) + " / " + f(relay["consoleRelay"].get("firstFrameMs"))],
+           ["Chromium", pair(relay["chromiumDirect"], "truthLatencyP50Ms", "truthLatencyP95Ms"),
+            pair(relay["chromiumRelay"], "truthLatencyP50Ms", "truthLatencyP95Ms"), "-",
+            f(relay["chromiumDirect"].get("firstFrameMs")) + " / " + f(relay["chromiumRelay"].get("firstFrameMs"))]])
+    u = relay["usage"]
+    print("(CPU s/min streamer/x264/Janus: " + " / ".join(f(g(u, p, "cpuSecondsPerMinute")) for p in
+          ("streamer", "x264", "janus")) + "; the streamer serves the direct console and Chromium and the relay, "
+          "Janus the relayed console and Chromium)")
+
 narrow = []
 if "narrow" in phases:
     import os, re
@@ -438,13 +486,19 @@ for r in rows:
 for n in narrow:
     for who in ("console", "chromium", "janus"):
         need(n[who]["p50"], f"narrow link {n['link']}: {who}")
+if relay is not None:
+    need(g(relay, "consoleDirect", "truthLatencyMs", "p50"), "relay phase: console straight from the streamer")
+    need(g(relay, "consoleRelay", "truthLatencyMs", "p50"), "relay phase: console through the relay")
+    need(g(relay, "consoleRelay", "latencyMs", "p50"), "relay phase: the console's meter through the relay")
+    need(g(relay, "chromiumDirect", "truthLatencyP50Ms"), "relay phase: Chromium straight from the streamer")
+    need(g(relay, "chromiumRelay", "truthLatencyP50Ms"), "relay phase: Chromium through the relay")
 if "cost" in phases:
     for cost in costs:
         need(cost["mbpsOut"], f"file camera, {cost['run']}: bytes sent")
         need(cost["streamerCpuSecondsPerMinute"], f"file camera, {cost['run']}: streamer CPU")
 result = {"command": f"sudo bash bench/latency-lab.sh {seconds}",
           "date": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z",
-          "secondsPerConfig": seconds, "rows": rows, "fileCamera": costs, "narrowLinks": narrow}
+          "secondsPerConfig": seconds, "rows": rows, "relay": relay, "fileCamera": costs, "narrowLinks": narrow}
 json.dump(result, open(f"{work}/latency-lab.json", "w"), indent=2)
 if missing:
     print(f"bench: no figure from: {'; '.join(missing)} — see the logs in {work}", file=sys.stderr)
