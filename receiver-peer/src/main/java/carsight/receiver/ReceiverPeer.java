@@ -261,10 +261,16 @@ public final class ReceiverPeer implements AutoCloseable {
      * end (up to 5 s) and completes with the answer, candidates included, as nothing is trickled back.
      */
     public CompletableFuture<String> answer(String offerSdp) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the peer is closed"));
+        }
         CompletableFuture<Void> remoteSet = new CompletableFuture<>();
         pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp),
                 observer(remoteSet, () -> null, "the relay's offer was refused"));
         return remoteSet.thenCompose(ignored -> {
+            if (closed) { // closed while the offer was applied: nothing more on this connection
+                throw new IllegalStateException("the peer is closed");
+            }
             if (offerSdp.contains("\nm=application ")) {
                 // Janus sends on a channel the viewer opens (as janus.js does), named as janus.js names it
                 RTCDataChannel channel = pc.createDataChannel(JANUS_DATA_CHANNEL, new RTCDataChannelInit());
@@ -285,7 +291,12 @@ public final class ReceiverPeer implements AutoCloseable {
             });
             return localSet;
         }).thenCompose(ignored -> gathered.completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS))
-                .thenApply(ignored -> pc.getLocalDescription().sdp);
+                .thenApply(ignored -> {
+                    if (closed) {
+                        throw new IllegalStateException("the peer is closed");
+                    }
+                    return pc.getLocalDescription().sdp;
+                });
     }
 
     /** Applies the streamer's answer. */

@@ -20,8 +20,11 @@ import java.util.function.Consumer;
 public final class RelayWatch implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RelayWatch.class.getName());
-    /** How long Janus may take to offer, and the peer to answer. */
-    public static final long OFFER_SECONDS = 15;
+    /**
+     * How long Janus may take to offer, and then the peer to answer: together within the link supervisor's first
+     * connection limit, so a watch that hangs fails before the attempt is given up.
+     */
+    public static final long OFFER_SECONDS = 6;
 
     private final JanusSession session;
     private final long handle;
@@ -73,10 +76,15 @@ public final class RelayWatch implements AutoCloseable {
             relayWatch.poller.start();
             return relayWatch;
         } catch (IOException | RuntimeException e) {
+            boolean interrupted = Thread.interrupted(); // the HTTP client would refuse at once while it is set
             try {
                 session.destroy();
             } catch (IOException ignored) {
                 // the session goes with Janus's timeout
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             throw e;
         }

@@ -9,19 +9,30 @@ import java.util.OptionalLong;
 /**
  * Through a relay, the RTP timestamps a viewer sees are not the car's: Janus rewrites them per viewer (its own base,
  * the same steps), while the car's {@code frame} messages, relayed on the data channel, name the car's. This learns
- * the difference. Each frame's message leaves the car right after the frame's last packet and travels the same way,
- * so the frame is delivered for rendering a few ms after its message arrives, and before the next frame's message
- * as a rule. Pairing each newly delivered frame with the latest message that arrived before it gives a candidate
- * difference; the one that {@value #VOTES} frames agree on is taken, and kept while the frames keep matching
- * messages. Sans-I/O: times in (µs, one clock), timestamps out. Not thread-safe.
+ * the difference.
+ *
+ * <p>Each frame's message leaves the car right after the frame's last packet and travels the same way, so a frame is
+ * delivered for rendering some time d after its message arrives: d is a few ms (decode) and never much below zero
+ * (the data channel may trail the video by up to {@value #EARLY_MICROS} µs), but with a jitter buffer or a loaded
+ * machine it can exceed a frame interval — so "the latest message before the frame" is not always its own. Instead,
+ * every message that arrived around a delivered frame proposes a difference, and for each proposal the smallest d it
+ * implies over the frames seen is kept. The frame's own message gives the true difference, whose smallest d is the
+ * decode time of the quickest frame. A camera's timestamps step by a frame interval give or take a tick, so pairing
+ * frames with their neighbours' messages proposes a scatter of differences that few frames agree on; only the true one
+ * comes up for (nearly) every frame. Were the steps exactly equal, a neighbour's pairing would come up as often: the
+ * next frame's gives a smallest d a frame interval lower (below zero unless frames wait longer than that), an earlier
+ * frame's a frame interval or more higher. So among the proposals that {@value #FRAMES} frames in a row agree on, the
+ * one with the lowest smallest d that is not below −{@value #EARLY_MICROS} µs is taken, and kept while frames keep
+ * matching messages. Sans-I/O: times in (µs, one clock), timestamps out. Not thread-safe.
  */
 public final class RelayTimestamps {
 
-    static final int VOTES = 5;
-    /** A frame may be delivered up to this long before its message is seen (the data channel is a little slower). */
-    private static final long EARLY_MICROS = 5_000;
-    /** ...and at most this long after (jitter buffer and decode). */
-    private static final long LATE_MICROS = 100_000;
+    /** Frames whose proposals are weighed before a difference is taken. */
+    static final int FRAMES = 8;
+    /** The data channel may trail the video by this much. */
+    static final long EARLY_MICROS = 5_000;
+    /** How long after its message a frame may be delivered (jitter buffer and decode). */
+    private static final long LATE_MICROS = 250_000;
     /** Frames in a row that match no message before the learnt difference is dropped. */
     private static final int MISSES = 30;
     private static final int MESSAGES = 240;
@@ -30,8 +41,17 @@ public final class RelayTimestamps {
     private record Message(long carRtp, long arrivalMicros) {
     }
 
+    /** A proposed difference: in how many of the weighed frames it came up, and the smallest delay it implies. */
+    private static final class Proposal {
+        int frames;
+        long smallestDelayMicros = Long.MAX_VALUE;
+    }
+
     private final Deque<Message> messages = new ArrayDeque<>();
-    private final Map<Long, Integer> votes = new HashMap<>();
+    private final Map<Long, Proposal> proposals = new HashMap<>();
+    /** Frames delivered, not yet weighed: {relay RTP timestamp, delivered µs}. */
+    private final Deque<long[]> pending = new ArrayDeque<>();
+    private int framesWeighed;
     private long lastRelayRtp = -1;
     private long offset = -1;
     private int misses;
@@ -46,13 +66,21 @@ public final class RelayTimestamps {
 
     /**
      * The car's RTP timestamp of a frame the relay delivered with {@code relayRtp} at {@code deliveredMicros}, once
-     * the difference is known.
+     * the difference is known. {@code nowMicros}: when this is asked; a frame is weighed only once the messages that
+     * may trail it ({@value #EARLY_MICROS} µs) have had time to come in.
      */
-    public OptionalLong toCar(long relayRtp, long deliveredMicros) {
+    public OptionalLong toCar(long relayRtp, long deliveredMicros, long nowMicros) {
         relayRtp &= MASK;
         if (relayRtp != lastRelayRtp) {
             lastRelayRtp = relayRtp;
-            learn(relayRtp, deliveredMicros);
+            pending.addLast(new long[]{relayRtp, deliveredMicros});
+            while (pending.size() > 64) {
+                pending.removeFirst();
+            }
+        }
+        while (!pending.isEmpty() && pending.peekFirst()[1] + EARLY_MICROS <= nowMicros) {
+            long[] frame = pending.removeFirst();
+            learn(frame[0], frame[1]);
         }
         return offset < 0 ? OptionalLong.empty() : OptionalLong.of((relayRtp - offset) & MASK);
     }
@@ -64,7 +92,9 @@ public final class RelayTimestamps {
     /** Forgets everything (a new watch: Janus starts the viewer's timestamps afresh). */
     public void reset() {
         messages.clear();
-        votes.clear();
+        proposals.clear();
+        pending.clear();
+        framesWeighed = 0;
         lastRelayRtp = -1;
         offset = -1;
         misses = 0;
@@ -78,27 +108,40 @@ public final class RelayTimestamps {
             if (misses >= MISSES) {
                 offset = -1;
                 misses = 0;
-                votes.clear();
             }
             return;
         }
-        Message pair = null;
+        boolean any = false;
         for (Message m : messages) {
-            if (m.arrivalMicros() <= deliveredMicros + EARLY_MICROS && m.arrivalMicros() >= deliveredMicros - LATE_MICROS
-                    && (pair == null || m.arrivalMicros() >= pair.arrivalMicros())) {
-                pair = m;
+            long delay = deliveredMicros - m.arrivalMicros();
+            if (delay < -EARLY_MICROS - 100_000 || delay > LATE_MICROS) {
+                continue; // far from this frame: proposes nothing
             }
+            Proposal p = proposals.computeIfAbsent((relayRtp - m.carRtp()) & MASK, k -> new Proposal());
+            p.frames++;
+            p.smallestDelayMicros = Math.min(p.smallestDelayMicros, delay);
+            any = true;
         }
-        if (pair == null) {
+        if (!any) {
             return;
         }
-        long candidate = (relayRtp - pair.carRtp()) & MASK;
-        if (votes.merge(candidate, 1, Integer::sum) >= VOTES) {
-            offset = candidate;
-            votes.clear();
+        if (++framesWeighed < FRAMES) {
+            return;
         }
-        if (votes.size() > 64) {
-            votes.clear(); // no agreement among many frames: start counting again
+        long best = -1;
+        long bestDelay = Long.MAX_VALUE;
+        for (Map.Entry<Long, Proposal> e : proposals.entrySet()) {
+            Proposal p = e.getValue();
+            if (p.frames >= FRAMES - 1 && p.smallestDelayMicros >= -EARLY_MICROS && p.smallestDelayMicros < bestDelay) {
+                best = e.getKey();
+                bestDelay = p.smallestDelayMicros;
+            }
+        }
+        proposals.clear();
+        framesWeighed = 0;
+        if (best >= 0) {
+            offset = best;
+            misses = 0;
         }
     }
 }

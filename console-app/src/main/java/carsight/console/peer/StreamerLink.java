@@ -6,6 +6,7 @@ import carsight.console.latency.RelayTimestamps;
 import carsight.console.video.Picture;
 import carsight.protocol.clock.ClockOffset;
 import carsight.protocol.clock.WallClock;
+import carsight.protocol.relay.JanusHttp;
 import carsight.protocol.relay.RelayAddress;
 import carsight.protocol.signal.SignalMessage;
 import carsight.protocol.timecode.TimecodeWord;
@@ -16,7 +17,6 @@ import carsight.receiver.LinkSupervisor;
 import carsight.receiver.NewestFrame;
 import carsight.receiver.ReceiverPeer;
 import carsight.receiver.RelayWatch;
-import carsight.protocol.relay.JanusHttp;
 import carsight.receiver.SignalClient;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCRtpSynchronizationSource;
@@ -93,6 +93,8 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     /** Set when the address is a relay's: the car is watched through Janus instead of over its own /signal. */
     private final RelayAddress relay;
     private final RelayTimestamps relayTimestamps = new RelayTimestamps();
+    /** Janus's API, one HTTP client for the link's life (null when the address is a streamer's). */
+    private final JanusHttp janus;
     private final java.util.concurrent.ExecutorService relayOpener = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "relay-open");
         t.setDaemon(true);
@@ -134,6 +136,7 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     public StreamerLink(URI streamer, String token, Listener listener, CertificatePins pins) {
         this.streamer = streamer;
         this.relay = RelayAddress.looksLikeRelay(streamer.toString()) ? RelayAddress.parse(streamer.toString()) : null;
+        this.janus = relay == null ? null : new JanusHttp(relay.api());
         this.token = token;
         this.listener = listener;
         this.pins = pins;
@@ -242,31 +245,52 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
         ReceiverPeer peer = a.peer;
         try {
             relayOpener.execute(() -> {
+                if (!a.current()) {
+                    return; // ended while this waited its turn
+                }
+                RelayWatch watch;
                 try {
-                    RelayWatch watch = RelayWatch.open(new JanusHttp(relay.api()), relay, peer,
-                            reason -> onWorker(() -> {
-                                if (a.current()) {
-                                    apply(a, supervisor.failed(LinkState.LINK_LOST, reason));
-                                }
-                            }));
-                    onWorker(() -> {
+                    watch = RelayWatch.open(janus, relay, peer, reason -> onWorker(() -> {
                         if (a.current()) {
-                            a.watch = watch;
-                            apply(a, supervisor.negotiating("answered the relay's offer"));
-                        } else {
-                            watch.close();
+                            apply(a, supervisor.failed(LinkState.LINK_LOST, reason));
                         }
-                    });
+                    }));
                 } catch (java.io.IOException | RuntimeException e) {
                     onWorker(() -> {
                         if (a.current()) {
                             apply(a, supervisor.failed(LinkState.LINK_LOST, "relay " + relay + ": " + e.getMessage()));
                         }
                     });
+                    return;
+                }
+                try {
+                    worker.execute(() -> {
+                        if (!a.current()) {
+                            closeWatchAside(watch); // never a session left polling for an attempt that ended
+                            return;
+                        }
+                        a.watch = watch;
+                        if (state != LinkState.LIVE) { // ICE may have connected while the watch was being started
+                            apply(a, supervisor.negotiating("answered the relay's offer"));
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    watch.close(); // the link closed meanwhile
                 }
             });
         } catch (RejectedExecutionException e) {
             // closed
+        }
+    }
+
+    /** Ends a watch off the worker: its session's destroy is an HTTP request that may wait on a dead relay. */
+    private void closeWatchAside(RelayWatch watch) {
+        try {
+            relayOpener.execute(watch::close);
+        } catch (RejectedExecutionException e) {
+            Thread t = new Thread(watch::close, "relay-close");
+            t.setDaemon(true);
+            t.start();
         }
     }
 
@@ -458,7 +482,7 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
     private void end(Attempt a) {
         a.ended = true;
         if (a.watch != null) {
-            a.watch.close();
+            closeWatchAside(a.watch);
         }
         if (a.peer != null) {
             a.peer.close();
@@ -564,7 +588,7 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
                 if (relay == null) {
                     timing.onArrival(source.rtpTimestamp, arrivalWall, polled);
                 } else { // the relay's own timestamps: the car's once the difference is learnt
-                    java.util.OptionalLong car = relayTimestamps.toCar(source.rtpTimestamp, arrivalWall);
+                    java.util.OptionalLong car = relayTimestamps.toCar(source.rtpTimestamp, arrivalWall, polled);
                     if (car.isPresent()) {
                         timing.onArrival(car.getAsLong(), arrivalWall, polled);
                     }
@@ -599,6 +623,12 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
             return;
         }
         closed = true;
+        relayOpener.shutdownNow(); // a watch being opened stops (its peer is closed below, before the engine)
+        try {
+            relayOpener.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         worker.execute(() -> {
             Attempt a = attempt;
@@ -611,7 +641,6 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
             if (engine != null) {
                 engine.close();
             }
-            relayOpener.shutdownNow();
             state = LinkState.STOPPED;
             done.complete(null);
         });

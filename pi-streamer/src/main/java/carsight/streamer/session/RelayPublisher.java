@@ -36,8 +36,8 @@ import java.util.Locale;
  * be reachable.
  *
  * <p>The link keeps a Janus session open with its long poll. When Janus says the session or the mountpoint is gone (it
- * restarted, someone destroyed the mountpoint), or the poll keeps failing for {@value #POLL_RETRIES} s (the relay or
- * the car's path went away), the stream stops going out and the link builds session and mountpoint again, retrying
+ * restarted, someone destroyed the mountpoint), or polls keep failing for {@value #POLL_RETRY_SECONDS} s after the first
+ * failure (the relay or the car's path went away), the stream stops going out and the link builds session and mountpoint again, retrying
  * every 1–5 s, and says so in the log and {@code /metrics}. A mountpoint left by an earlier run of this car (same id)
  * is destroyed with its secret and made again. The car's address may change at any time: Janus takes the packets from
  * wherever they come, and a broken poll is simply made again from the new address.
@@ -47,8 +47,8 @@ public final class RelayPublisher implements AutoCloseable {
     public static final int PAYLOAD_TYPE = 96;
     static final String VIDEO_MID = "v";
     static final String DATA_MID = "d";
-    /** Seconds a failing poll is retried before the link counts as lost. */
-    static final int POLL_RETRIES = 8;
+    /** Seconds a failing poll is retried (once a second) before the link counts as lost. */
+    static final int POLL_RETRY_SECONDS = 8;
 
     private static final System.Logger LOG = System.getLogger(RelayPublisher.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -78,6 +78,8 @@ public final class RelayPublisher implements AutoCloseable {
     private volatile String lastSendError;
     /** When the session's poll began to fail (0: it does not), for how long the relay was away. */
     private long failingSinceNanos;
+    /** When the current mountpoint began to be fed (an immediate retry only after a link that lasted). */
+    private long upSinceNanos;
 
     private RelayPublisher(StreamerContext context, RelayAddress address, String adminKey, String secret,
                            JanusSession.Transport transport) throws IOException {
@@ -123,7 +125,11 @@ public final class RelayPublisher implements AutoCloseable {
         while (!closed) {
             try {
                 Target t = connect();
+                if (closed) {
+                    return; // close() takes the mountpoint down with this session, which connect() just set
+                }
                 target = t;
+                upSinceNanos = System.nanoTime();
                 context.metrics().relayUp(true);
                 double downFor = (System.nanoTime() - downSinceNanos) / 1e9;
                 LOG.log(System.Logger.Level.INFO, "relay: publishing to {0}{1}: video SRTP → {2}, frame times → {3}",
@@ -153,7 +159,8 @@ public final class RelayPublisher implements AutoCloseable {
                             wasUp ? "lost the link to" : "cannot publish to", address, reason);
                 }
                 lastReason = reason;
-                if (wasUp && e instanceof JanusSession.JanusException) {
+                if (wasUp && e instanceof JanusSession.JanusException
+                        && System.nanoTime() - upSinceNanos > 5_000_000_000L) {
                     continue; // Janus answered (it restarted and forgot us): make the mountpoint again at once
                 }
                 sleep(backoff);
@@ -256,10 +263,11 @@ public final class RelayPublisher implements AutoCloseable {
     }
 
     /**
-     * Holds the session open (Janus's long poll) and checks now and then that the mountpoint is still there. A poll
-     * that fails without Janus saying the session is gone (a connection broken when the car's address changed, a
-     * moment without a path) is tried again for {@value #POLL_RETRIES} s before the link counts as lost: the
-     * mountpoint and its viewers stay as they are meanwhile. Janus's "no such session" (it restarted) ends it at once.
+     * Holds the session open (Janus's long poll) and, after a poll, at most every 10 s, checks that the mountpoint is
+     * still there. A poll that fails without Janus saying the session is gone (a connection broken when the car's
+     * address changed, a moment without a path; an unanswered poll fails after 40 s) is tried again, once a second,
+     * for {@value #POLL_RETRY_SECONDS} s before the link counts as lost: the mountpoint and its viewers stay as they
+     * are meanwhile. Janus's "no such session" (it restarted) ends it at once.
      */
     private void watch() throws IOException {
         long lastCheck = System.nanoTime();
@@ -286,7 +294,7 @@ public final class RelayPublisher implements AutoCloseable {
             } catch (JanusSession.JanusException e) {
                 throw e;
             } catch (IOException e) {
-                if (++failures > POLL_RETRIES) {
+                if (++failures > 1 && System.nanoTime() - failingSinceNanos > POLL_RETRY_SECONDS * 1_000_000_000L) {
                     throw e;
                 }
                 if (failures == 1) {
@@ -368,6 +376,11 @@ public final class RelayPublisher implements AutoCloseable {
         context.fanout().unsubscribe(queue);
         sender.interrupt();
         link.interrupt();
+        try {
+            link.join(3000); // a create in flight finishes first, so the mountpoint it made is the one taken down
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         target = null;
         context.metrics().relayUp(false);
         JanusSession s = session;
