@@ -123,7 +123,7 @@ class ConsoleNetworkTest {
         Process console;
         try (StreamerProcess first = StreamerProcess.start(net, streamerNs, STREAMER, dir,
                 "--camera", "test-pattern", "--size", "640x480")) {
-            console = console(first.url, 40, reportFile);
+            console = console(first.url, 32, reportFile);
             awaitLive(30);
         } // killed: SIGTERM, sessions end
         Thread.sleep(6_000); // the streamer stays away for a while: long enough for a doubling backoff to have grown
@@ -151,7 +151,7 @@ class ConsoleNetworkTest {
         Path reportFile = dir.resolve("report.json");
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER, dir,
                 "--camera", "test-pattern", "--size", "640x480")) {
-            Process console = console(streamer.url, 45, reportFile);
+            Process console = console(streamer.url, 36, reportFile);
             awaitLive(30);
             net.dark(viewerNs); // a tunnel: nothing in or out of the console's host
             java.time.LocalTime darkAt = java.time.LocalTime.now();

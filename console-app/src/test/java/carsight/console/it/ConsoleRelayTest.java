@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The car behind a NAT router that lets nothing in, publishing once to Janus in a relay namespace; ten libwebrtc
- * viewers and the real console watch through the relay from a fourth namespace; Janus is restarted mid-stream.
+ * viewers and the real console watch through the relay from a fourth namespace; the car's address changes, then Janus
+ * is restarted mid-stream.
  *
  * <pre>
  *   cs-r-car 192.0.2.2 ── 192.0.2.1 cs-r-nat 203.0.113.2 ── 203.0.113.1 cs-r-relay (Janus) 198.51.100.1 ── 198.51.100.2 cs-r-watch
@@ -87,7 +88,7 @@ class ConsoleRelayTest {
             Process probe = net.start(watchNs, NetNamespaces.java(RelayReceiverProbe.class.getName(), forViewers,
                     String.valueOf(VIEWERS), "240", out.toString()), probeLog);
             Path reportFile = dir.resolve("report.json");
-            Process console = net.start(watchNs, consoleCommand(forViewers, 45, reportFile), dir.resolve("console.log"));
+            Process console = net.start(watchNs, consoleCommand(forViewers, 40, reportFile), dir.resolve("console.log"));
             try {
                 try {
                     awaitLine(probeLog, RelayReceiverProbe.ALL_WATCHING + ", round 1", 90);
@@ -109,6 +110,21 @@ class ConsoleRelayTest {
                 assertThat(sent).as("bytes the car sent vs one stream (%d)", camera).isLessThan(camera * 2);
                 assertThat(metric("carsight_viewers")).as("viewers connected to the car itself").isZero();
 
+                // the car's address changes (a new cell): its packets go on from the new one, no viewer has to watch
+                // again (the mountpoint stays); then it changes back, so the test can read the car's /metrics again
+                Path frames = Path.of(out + ".frames");
+                long before = Long.parseLong(Files.readString(frames).strip());
+                net.changeAddress(carNs, CAR + "/24", "192.0.2.12/24");
+                net.route(carNs, "default", "192.0.2.1");
+                org.awaitility.Awaitility.await("every viewer's current watch goes on after the car's address changed")
+                        .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(250))
+                        .until(() -> Long.parseLong(Files.readString(frames).strip()) > before + 45);
+                net.changeAddress(carNs, "192.0.2.12/24", CAR + "/24");
+                net.route(carNs, "default", "192.0.2.1");
+                assertThat(Files.readString(probeLog)).as("viewers watching again").doesNotContain(", round 2");
+
+                assertThat(console.isAlive()).as("the console still runs (its --duration is counted from its start)")
+                        .isTrue();
                 janus.restart();
                 long restartedAt = System.currentTimeMillis();
                 awaitLine(probeLog, RelayReceiverProbe.ALL_WATCHING + ", round 2", 90);

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It prints {@value #ALL_WATCHING} with the round each time every viewer shows video again, and runs at most
  * {@code SECONDS} (a file {@code OUTPUT.json.stop} ends it earlier). It fails loudly: a viewer without video in its
  * first {@value #FIRST_FRAME_SECONDS} s ends the run with exit code 2 and a {@code failure} naming the viewer and its
- * last error.
+ * last error. While it runs, {@code OUTPUT.json.frames} holds the fewest frames any viewer has shown on its current
+ * watch.
  *
  * <p>Arguments: {@code RELAY_URL VIEWERS SECONDS OUTPUT.json}.
  */
@@ -59,9 +60,13 @@ public final class RelayReceiverProbe {
         volatile ReceiverPeer peer;
         volatile RelayWatch watch;
         volatile boolean ended = true;
+        long lastAttemptNanos;
+        final JanusHttp transport;
 
-        Viewer(int index) {
+        Viewer(int index, RelayAddress address) {
             this.index = index;
+            this.transport = new JanusHttp(address.api());
+            this.lastAttemptNanos = System.nanoTime() - 2_000_000_000L; // the first watch goes at once
         }
 
         void note(String line) {
@@ -91,16 +96,18 @@ public final class RelayReceiverProbe {
         ExecutorService events = Executors.newSingleThreadExecutor();
         List<Viewer> viewers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            viewers.add(new Viewer(i));
+            viewers.add(new Viewer(i, address));
         }
         long start = System.nanoTime();
         long firstDeadline = start + TimeUnit.SECONDS.toNanos(FIRST_FRAME_SECONDS);
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         Path stop = Path.of(out + ".stop");
+        Path framesFile = Path.of(out + ".frames");
         int round = 0;
         while (System.nanoTime() < end && !Files.exists(stop)) {
             for (Viewer v : viewers) {
-                if (v.ended) {
+                if (v.ended && System.nanoTime() - v.lastAttemptNanos > 1_000_000_000L) {
+                    v.lastAttemptNanos = System.nanoTime();
                     watch(engine, events, address, v);
                 }
             }
@@ -131,6 +138,9 @@ public final class RelayReceiverProbe {
                 Files.writeString(out, "{\"failure\":" + quote(why) + ",\"viewers\":" + viewersJson(viewers) + "}");
                 return 2;
             }
+            // for a test that watches the run: the fewest frames any viewer has shown on its current watch
+            Files.writeString(framesFile, String.valueOf(viewers.stream().mapToLong(v -> v.ended ? 0
+                    : v.framesThisWatch.get()).min().orElse(0)));
             Thread.sleep(250);
         }
         String json = "{\"viewers\":" + viewersJson(viewers) + "}";
@@ -184,7 +194,7 @@ public final class RelayReceiverProbe {
         v.peer = peer;
         try {
             v.ended = false;
-            v.watch = RelayWatch.open(new JanusHttp(address.api()), address, peer, reason -> {
+            v.watch = RelayWatch.open(v.transport, address, peer, reason -> {
                 v.note("watch ended: " + reason);
                 v.lastError = reason;
                 v.ended = true;
