@@ -6,19 +6,22 @@
 # Prints per run: CPU % of one core, CPU per packet sent (µs), RSS, heap in use after a full GC, threads, and per
 # frame "access unit in → last packet sent" p50/p99 (µs); then an estimate for the Zero from the C1 and interpreter
 # runs with the speed factor below. Runs inside network namespaces it creates; needs root, ffmpeg, a JDK (jcmd).
-# Usage: bash bench/pi-budget.sh [SECONDS | --quick]   (default 30 per run; --quick: 640x480@30, 1 viewer, 5 s)
+# Usage: bash bench/pi-budget.sh [SECONDS | --quick]   (default 30 per run; --quick: 640x480@30, 1 viewer, 5 s, C1
+# and the interpreter only)
 # PI_BUDGET_CONFIGS (e.g. "640x480 30 1500000") and PI_BUDGET_VIEWERS (e.g. "1 4") narrow a run down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 configs=("640x480 30 1500000" "640x480 60 2000000" "640x480 90 2500000")
 viewer_counts="1 4"
+modes="default c1 interpreter"
 clip_seconds=10
 if [ "$seconds" = --quick ]; then
   seconds=5
   clip_seconds=4
   configs=("640x480 30 1500000")
   viewer_counts=1
+  modes="c1 interpreter" # the two a Zero W can run
 fi
 [ -n "${PI_BUDGET_CONFIGS:-}" ] && IFS=';' read -r -a configs <<< "$PI_BUDGET_CONFIGS"
 viewer_counts=${PI_BUDGET_VIEWERS:-$viewer_counts}
@@ -51,7 +54,7 @@ for config in "${configs[@]}"; do
   read -r size fps rate <<<"$config"
   clip="$work/clip-$size-$fps.h264"
   bench_clip "$clip" "$clip_seconds" "$size" "$fps" "$rate"
-  for mode in default c1 interpreter; do
+  for mode in $modes; do
     case $mode in
       default) jit="" ;;
       # the streamer picks its table AES here ("emulated-client"), as on a Zero W's Client VM

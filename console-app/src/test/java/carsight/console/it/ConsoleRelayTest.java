@@ -88,7 +88,7 @@ class ConsoleRelayTest {
             Process probe = net.start(watchNs, NetNamespaces.java(RelayReceiverProbe.class.getName(), forViewers,
                     String.valueOf(VIEWERS), "240", out.toString()), probeLog);
             Path reportFile = dir.resolve("report.json");
-            Process console = net.start(watchNs, consoleCommand(forViewers, 40, reportFile), dir.resolve("console.log"));
+            Process console = net.start(watchNs, consoleCommand(forViewers, 34, reportFile), dir.resolve("console.log"));
             try {
                 try {
                     awaitLine(probeLog, RelayReceiverProbe.ALL_WATCHING + ", round 1", 90);
