@@ -142,10 +142,6 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
         this.pins = pins;
     }
 
-    /** Whether the car is watched through a relay. */
-    public boolean throughRelay() {
-        return relay != null;
-    }
 
     /** One connection attempt: a socket and a peer that live and die together. */
     private final class Attempt {

@@ -79,7 +79,7 @@ class ConsoleRelayTest {
              StreamerProcess car = StreamerProcess.start(net, carNs, CAR, dir, "--camera", "test-pattern",
                      "--size", "320x240", "--fps", "15", "--relay",
                      "janus+http://" + RELAY_FOR_CAR + ":8088/janus?mountpoint=7", "--relay-key-file", key.toString())) {
-            awaitLine(car.logFile(), "relay: publishing to", 30);
+            StreamerProcess.awaitLine(car.logFile(), "relay: publishing to", 30);
             assertThat(net.canConnect(carNs, CAR, 8080)).as("the car's port, from the car").isTrue();
             assertThat(net.canConnect("cs-r-relay", CAR, 8080)).as("the car's port, from the relay").isFalse();
 
@@ -91,21 +91,23 @@ class ConsoleRelayTest {
             Process console = net.start(watchNs, consoleCommand(forViewers, 34, reportFile), dir.resolve("console.log"));
             try {
                 try {
-                    awaitLine(probeLog, RelayReceiverProbe.ALL_WATCHING + ", round 1", 90);
-                    awaitLine(dir.resolve("console.log"), "link: live", 60);
-                } catch (AssertionError e) {
+                    StreamerProcess.awaitLine(probeLog, RelayReceiverProbe.ALL_WATCHING + ", round 1", 90);
+                    StreamerProcess.awaitLine(dir.resolve("console.log"), "link: live", 60);
+                } catch (IllegalStateException e) {
                     throw new AssertionError(e.getMessage() + "\nviewers: " + (Files.exists(out) ? Files.readString(out)
                             : "") + "\nJanus:\n" + janus.log() + "\ncar:\n" + car.log(), e);
                 }
 
-                // the car sends one stream's worth for eleven viewers
+                // the car sends one stream's worth for eleven viewers: counted while its camera makes 400 kB
                 long sentBefore = net.bytesSent(carNs, carInterface);
                 long cameraBefore = metric("carsight_bytes_in_total");
-                Thread.sleep(5_000); // a window to count bytes over, not a wait for a condition
+                org.awaitility.Awaitility.await("the camera's next 400 kB").atMost(java.time.Duration.ofSeconds(60))
+                        .pollInterval(java.time.Duration.ofMillis(200))
+                        .until(() -> metric("carsight_bytes_in_total") - cameraBefore >= 400_000);
                 long sent = net.bytesSent(carNs, carInterface) - sentBefore;
                 long camera = metric("carsight_bytes_in_total") - cameraBefore;
-                System.out.printf("relay: in 5 s the car's interface sent %d bytes for %d viewers and a console; its "
-                        + "camera made %d bytes of H.264%n", sent, VIEWERS, camera);
+                System.out.printf("relay: while its camera made %d bytes of H.264, the car's interface sent %d bytes "
+                        + "for %d viewers and a console%n", camera, sent, VIEWERS);
                 assertThat(camera).as("camera bytes in the window").isPositive();
                 assertThat(sent).as("bytes the car sent vs one stream (%d)", camera).isLessThan(camera * 2);
                 assertThat(metric("carsight_viewers")).as("viewers connected to the car itself").isZero();
@@ -127,7 +129,7 @@ class ConsoleRelayTest {
                         .isTrue();
                 janus.restart();
                 long restartedAt = System.currentTimeMillis();
-                awaitLine(probeLog, RelayReceiverProbe.ALL_WATCHING + ", round 2", 90);
+                StreamerProcess.awaitLine(probeLog, RelayReceiverProbe.ALL_WATCHING + ", round 2", 90);
                 Files.writeString(Path.of(out + ".stop"), "");
                 assertThat(probe.waitFor(60, TimeUnit.SECONDS)).as("viewers' probe ends").isTrue();
 
@@ -171,17 +173,6 @@ class ConsoleRelayTest {
                 "-Djava.util.prefs.userRoot=" + dir.resolve("prefs"), "-cp", System.getProperty("java.class.path"),
                 "carsight.console.Launcher", "--connect", url, "--speed", "50km/h",
                 "--duration", String.valueOf(seconds), "--report", report.toString()));
-    }
-
-    private static void awaitLine(Path log, String line, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!(Files.exists(log) && Files.readString(log).contains(line))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + line + "' in " + log + " after " + seconds + " s:\n"
-                        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
-            }
-            Thread.sleep(100);
-        }
     }
 
     private long metric(String name) throws Exception {

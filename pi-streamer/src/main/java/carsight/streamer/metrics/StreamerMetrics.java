@@ -51,25 +51,13 @@ public final class StreamerMetrics {
         relayUp = up;
     }
 
-    public boolean relayUp() {
-        return relayUp;
-    }
-
     public void relayReconnected() {
         relayReconnects.increment();
-    }
-
-    public long relayReconnects() {
-        return relayReconnects.sum();
     }
 
     public void relayPacketSent(int bytes) {
         relayPackets.increment();
         relayBytes.add(bytes);
-    }
-
-    public long relayPacketsOut() {
-        return relayPackets.sum();
     }
 
     public void frameIn(int bytes) {

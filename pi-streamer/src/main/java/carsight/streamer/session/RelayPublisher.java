@@ -6,9 +6,6 @@ import carsight.protocol.relay.RelayAddress;
 import carsight.protocol.signal.SignalCodec;
 import carsight.protocol.signal.SignalMessage;
 import carsight.streamer.camera.EncodedFrame;
-import carsight.streamer.rtp.H264Packetizer;
-import carsight.streamer.rtp.RtpPacket;
-import carsight.streamer.rtp.RtpSizes;
 import carsight.streamer.srtp.SrtpContext;
 import carsight.streamer.srtp.SrtpKeys;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -64,12 +60,10 @@ public final class RelayPublisher implements AutoCloseable {
     private final JanusSession.Transport transport;
     private final DatagramChannel channel;
     private final FrameQueue queue = new FrameQueue(30);
-    private final H264Packetizer packetizer = new H264Packetizer(RtpSizes.maxPayload(0));
+    private final PlainRtpStream stream = new PlainRtpStream(PAYLOAD_TYPE);
     private final SignalCodec codec = new SignalCodec();
-    private final long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
     private final Thread sender;
     private final Thread link;
-    private int sequence = RANDOM.nextInt(0x10000);
     private long lastStreamInfoNanos;
     private volatile Target target;
     private volatile JanusSession session;
@@ -110,11 +104,6 @@ public final class RelayPublisher implements AutoCloseable {
         publisher.sender.start();
         context.fanout().subscribe(publisher.queue);
         return publisher;
-    }
-
-    /** Whether a mountpoint is being fed now. */
-    public boolean publishing() {
-        return target != null;
     }
 
     private void linkLoop() {
@@ -324,11 +313,7 @@ public final class RelayPublisher implements AutoCloseable {
 
     private void send(Target t, EncodedFrame frame) {
         long timestamp = context.rtpTimestampOf(frame.captureTimeMicros()) & 0xFFFFFFFFL;
-        List<byte[]> payloads = packetizer.packetize(frame.accessUnit());
-        for (int i = 0; i < payloads.size(); i++) {
-            byte[] packet = new RtpPacket(PAYLOAD_TYPE, i == payloads.size() - 1, sequence, timestamp, ssrc, List.of(),
-                    payloads.get(i)).toBytes();
-            sequence = (sequence + 1) & 0xFFFF;
+        for (byte[] packet : stream.packets(frame.accessUnit(), timestamp)) {
             byte[] protectedPacket = t.srtp().protectRtp(packet);
             if (datagram(protectedPacket, t.video())) {
                 context.metrics().relayPacketSent(protectedPacket.length);

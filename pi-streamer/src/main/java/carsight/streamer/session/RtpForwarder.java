@@ -1,16 +1,11 @@
 package carsight.streamer.session;
 
 import carsight.streamer.camera.EncodedFrame;
-import carsight.streamer.rtp.H264Packetizer;
-import carsight.streamer.rtp.RtpPacket;
-import carsight.streamer.rtp.RtpSizes;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.security.SecureRandom;
-import java.util.List;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -34,10 +29,8 @@ public final class RtpForwarder implements AutoCloseable {
     private final InetSocketAddress target;
     private final DatagramChannel channel;
     private final FrameQueue queue = new FrameQueue(30);
-    private final H264Packetizer packetizer = new H264Packetizer(RtpSizes.maxPayload(0));
-    private final long ssrc = new SecureRandom().nextInt() & 0xFFFFFFFFL;
+    private final PlainRtpStream stream = new PlainRtpStream(PAYLOAD_TYPE);
     private final Thread sender;
-    private int sequence = new SecureRandom().nextInt(0x10000);
     private volatile boolean closed;
     private volatile long packetsSent;
     private String lastError;
@@ -65,13 +58,13 @@ public final class RtpForwarder implements AutoCloseable {
         forwarder.sender.start();
         fanout.subscribe(forwarder.queue);
         LOG.log(System.Logger.Level.INFO, "RTP forward: plain RTP copy of the stream (H.264, payload type {0}, "
-                + "SSRC {1}) to udp://{2}:{3}", PAYLOAD_TYPE, Long.toUnsignedString(forwarder.ssrc),
+                + "SSRC {1}) to udp://{2}:{3}", PAYLOAD_TYPE, Long.toUnsignedString(forwarder.stream.ssrc()),
                 target.getAddress().getHostAddress(), String.valueOf(target.getPort()));
         return forwarder;
     }
 
     public long ssrc() {
-        return ssrc;
+        return stream.ssrc();
     }
 
     public long packetsSent() {
@@ -92,12 +85,7 @@ public final class RtpForwarder implements AutoCloseable {
     }
 
     private void send(EncodedFrame frame) {
-        long timestamp = rtpClock.applyAsLong(frame.captureTimeMicros()) & 0xFFFFFFFFL;
-        List<byte[]> payloads = packetizer.packetize(frame.accessUnit());
-        for (int i = 0; i < payloads.size(); i++) {
-            byte[] packet = new RtpPacket(PAYLOAD_TYPE, i == payloads.size() - 1, sequence, timestamp, ssrc, List.of(),
-                    payloads.get(i)).toBytes();
-            sequence = (sequence + 1) & 0xFFFF;
+        for (byte[] packet : stream.packets(frame.accessUnit(), rtpClock.applyAsLong(frame.captureTimeMicros()))) {
             try {
                 channel.send(ByteBuffer.wrap(packet), target);
                 packetsSent++;

@@ -54,7 +54,6 @@ public final class RelayReceiverProbe {
         final List<Double> truthMs = Collections.synchronizedList(new ArrayList<>());
         final List<String> log = Collections.synchronizedList(new ArrayList<>());
         volatile int watches;
-        volatile long firstFrameNanos;
         volatile String lastError = "none";
         volatile String iceState = "new";
         volatile ReceiverPeer peer;
@@ -211,9 +210,6 @@ public final class RelayReceiverProbe {
     private static void onFrame(Viewer v, VideoFrame frame) {
         try {
             long nowMicros = WallClock.nowMicros();
-            if (v.firstFrameNanos == 0) {
-                v.firstFrameNanos = System.nanoTime();
-            }
             v.frames.incrementAndGet();
             v.framesThisWatch.incrementAndGet();
             ReceiverPeer.timecodeOf(frame).ifPresent(t -> {

@@ -50,18 +50,6 @@ class StreamerNetworkTest {
         net.link(streamerNs, STREAMER_ADDRESS + "/24", viewerNs, VIEWER_ADDRESS + "/24");
     }
 
-    /** Waits (bounded) until a child process's log shows it is ready. */
-    static void waitForLine(Path log, String line, int seconds) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!(Files.exists(log) && Files.readString(log).contains(line))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no '" + line + "' in " + log + " after " + seconds + " s:\n"
-                        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
-            }
-            Thread.sleep(50);
-        }
-    }
-
     @Test
     void libwebrtcDecodesThe720pTestPatternAndReadsItsTimecode() throws Exception {
         directLink();
@@ -341,7 +329,7 @@ class StreamerNetworkTest {
         command.addAll(List.of("--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay",
                 "--log-file=stdout", "--simple-log", "--pidfile=" + dir.resolve("turn.pid")));
         Process turn = net.start(relayNs, command, dir.resolve("turn.log"));
-        waitForLine(dir.resolve("turn.log"), "Total General servers", 15);
+        StreamerProcess.awaitLine(dir.resolve("turn.log"), "Total General servers", 15);
         return turn;
     }
 

@@ -57,6 +57,18 @@ public final class StreamerProcess implements AutoCloseable {
         throw new IllegalStateException("streamer did not come up in 30 s:\n" + streamer.log());
     }
 
+    /** Waits (bounded) until a child process's log shows {@code line}; fails with the log when it does not. */
+    public static void awaitLine(Path log, String line, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!(Files.exists(log) && Files.readString(log).contains(line))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no '" + line + "' in " + log + " after " + seconds + " s:\n"
+                        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public Path logFile() {
         return log;
     }

@@ -131,11 +131,6 @@ public final class JanusSession {
         return events;
     }
 
-    /** Tells Janus the session is still wanted (its default timeout is 60 s without requests). */
-    public void keepalive() throws IOException {
-        call(transport, "/" + id, envelope("keepalive", apiSecret));
-    }
-
     /** Ends the session and its handles (a mountpoint the car created stays until destroyed). */
     public void destroy() throws IOException {
         call(transport, "/" + id, envelope("destroy", apiSecret));
