@@ -134,11 +134,6 @@ class StreamerHttpServerTest {
 
     /** A WebSocket client that collects what it receives. */
     static final class Client extends Endpoint {
-        private static final ClientManager CLIENTS = ClientManager.createClient();
-
-        static {
-            CLIENTS.getProperties().put(org.glassfish.tyrus.client.ClientProperties.SHARED_CONTAINER, true);
-        }
         final BlockingQueue<String> received = new LinkedBlockingQueue<>();
         final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
         Session session;
@@ -159,7 +154,11 @@ class StreamerHttpServerTest {
                     }
                 }
             }).build();
-            CLIENTS.connectToServer(client, config, URI.create("ws://127.0.0.1:" + port + "/signal" + query));
+            // a client manager per connection, as the console's SignalClient has: with one shared container, a
+            // connection made just as the previous one closed could meet the container's timer already shut down
+            // (RejectedExecutionException in Tyrus, "Handshake response not received" after 30 s)
+            ClientManager.createClient().connectToServer(client, config,
+                    URI.create("ws://127.0.0.1:" + port + "/signal" + query));
             return client;
         }
 
