@@ -8,7 +8,9 @@
 # runs with the speed factor below. Runs inside network namespaces it creates; needs root, ffmpeg, a JDK (jcmd).
 # Usage: bash bench/pi-budget.sh [SECONDS | --quick]   (default 30 per run; --quick: 640x480@30, 1 viewer, 5 s, C1
 # and the interpreter only)
-# PI_BUDGET_CONFIGS (e.g. "640x480 30 1500000") and PI_BUDGET_VIEWERS (e.g. "1 4") narrow a run down.
+# PI_BUDGET_CONFIGS (e.g. "640x480 30 1500000"), PI_BUDGET_VIEWERS (e.g. "1 4") and PI_BUDGET_MODES (e.g.
+# "interpreter") narrow a run down; PI_BUDGET_STREAMER_OPTS adds JVM options to the streamer's (e.g. a JFR recording).
+# Each run's thread dump is kept (threads-*.txt in the raw results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -25,6 +27,7 @@ if [ "$seconds" = --quick ]; then
 fi
 [ -n "${PI_BUDGET_CONFIGS:-}" ] && IFS=';' read -r -a configs <<< "$PI_BUDGET_CONFIGS"
 viewer_counts=${PI_BUDGET_VIEWERS:-$viewer_counts}
+modes=${PI_BUDGET_MODES:-$modes}
 # How much slower a Pi Zero W's core is than this machine's, for the estimate: CoreMark on one core, 2084
 # iterations/s on a Pi Zero W (fm4dd/sbc-benchmarks, GCC 4.9.2 -O3) against 35,900 measured on this machine's core:
 # 17x. The C1 and interpreter runs here already carry the Zero's JVM kind, so the factor is the CPU's alone. Range:
@@ -64,7 +67,7 @@ for config in "${configs[@]}"; do
     for viewers in $viewer_counts; do
       tag="$size@$fps-$mode-$viewers"
       # shellcheck disable=SC2086
-      ip netns exec cspi-s taskset -c 0 java $pi_flags $jit -jar pi-streamer/target/carsight-streamer.jar \
+      ip netns exec cspi-s taskset -c 0 java $pi_flags $jit ${PI_BUDGET_STREAMER_OPTS:-} -jar pi-streamer/target/carsight-streamer.jar \
           --camera "file:$clip" --listen 198.51.100.1:8080 --token pi-token-123 --state-dir "$work/state" \
           > "$work/streamer-$tag.log" 2>&1 &
       spid=$! # ip netns exec and taskset run java in their own place
@@ -91,6 +94,7 @@ for config in "${configs[@]}"; do
       t1=$(cpu_ticks "$spid"); p1=$(metric carsight_packets_out_total); c1=$(date +%s.%N)
       rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/"$spid"/status)
       threads=$(awk '/Threads/ {print $2}' /proc/"$spid"/status)
+      jcmd "$spid" Thread.print > "$work/threads-$tag.txt" 2>/dev/null || true
       heap=$(heap_after_gc "$spid")
       for v in $(seq 1 "$viewers"); do touch "$work/probe-$tag-$v.json.stop"; done
       wait "${probes[@]}" || true

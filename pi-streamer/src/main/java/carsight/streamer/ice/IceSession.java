@@ -4,6 +4,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidatePairState;
 import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
@@ -17,10 +18,12 @@ import org.ice4j.security.LongTermCredential;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.SocketTimeoutException;
+import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,8 +36,10 @@ import java.util.function.Consumer;
  * candidates on every non-loopback address, server-reflexive and relay candidates from the configured STUN/TURN
  * servers, consent freshness (RFC 7675) once connected.
  *
- * <p>ice4j answers STUN itself; {@link #receive} delivers only what is left — DTLS, SRTP, SRTCP — from the remote
- * addresses that passed connectivity checks, and {@link #send} goes out over the selected pair.
+ * <p>ice4j answers STUN itself; what is left — DTLS, SRTP, SRTCP — goes to the {@link PayloadSink} given with
+ * {@link #receiveWith}, on the thread that read it from the socket (see {@link PayloadHostHarvester}: no thread of the
+ * session's only waits), and only from remote addresses the agent checks or has checked: candidates the viewer gave
+ * over signaling and addresses that sent it an authenticated check. {@link #send} goes out over the selected pair.
  * Construction gathers candidates and blocks meanwhile (up to the STUN/TURN timeouts): call it off I/O threads.
  */
 public final class IceSession implements AutoCloseable {
@@ -68,6 +73,10 @@ public final class IceSession implements AutoCloseable {
     private static final ScheduledExecutorService CONSENT_WATCH = consentWatch();
     private final ScheduledFuture<?> consentCheck;
     private volatile IceState state = IceState.NEW;
+    private volatile PayloadSink sink = (data, offset, length, from) -> { };
+    /** Remote addresses media is taken from (copy on write: read for every datagram). */
+    private volatile Set<SocketAddress> checkedAddresses = Set.of();
+    private volatile Thread relayReader;
     private volatile boolean started;
     private volatile long connectedAtMillis;
 
@@ -75,6 +84,8 @@ public final class IceSession implements AutoCloseable {
         agent = new Agent();
         agent.setControlling(false);
         agent.setPerformConsentFreshness(true);
+        agent.setUseDynamicPorts(false); // host candidates come from the harvester below, not ice4j's own
+        agent.addCandidateHarvester(new PayloadHostHarvester(config.minPort(), config.maxPort(), this::onPayload));
         for (IceServer server : config.resolved(System.currentTimeMillis() / 1000)) {
             TransportAddress address = new TransportAddress(server.host(), server.port(), Transport.UDP);
             if (server.isTurn()) {
@@ -86,8 +97,14 @@ public final class IceSession implements AutoCloseable {
         }
         stream = agent.createMediaStream("video");
         int preferred = config.minPort();
+        stream.addPairChangeListener(event -> {
+            if (event.getSource() instanceof CandidatePair pair) {
+                onPairChange(pair, event.getPropertyName(), event.getNewValue());
+            }
+        });
+        // no merged component socket: it would read every host socket on a thread of its own
         component = agent.createComponent(stream, preferred, config.minPort(), config.maxPort(),
-                KeepAliveStrategy.SELECTED_ONLY, true);
+                KeepAliveStrategy.SELECTED_ONLY, false);
         agent.addStateChangeListener(event -> {
             if (Agent.PROPERTY_ICE_PROCESSING_STATE.equals(event.getPropertyName())) {
                 onAgentState((IceProcessingState) event.getNewValue());
@@ -223,20 +240,71 @@ public final class IceSession implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for a non-STUN datagram from the peer and copies it into {@code buffer}.
-     * Returns its length, or 0 when the time ran out.
-     *
-     * @throws IOException when the session is closed
+     * Where media from the viewer goes from now on: DTLS, SRTP and SRTCP, and anything else that is not STUN (for
+     * the sink to count as junk). Called on the thread that read the datagram; the buffer is reused after it returns.
      */
-    public int receive(byte[] buffer, int offset, int length, int timeoutMillis) throws IOException {
-        DatagramPacket packet = new DatagramPacket(buffer, offset, length);
-        try {
-            component.getSocket().setSoTimeout(Math.max(1, timeoutMillis));
-            component.getSocket().receive(packet);
-            return packet.getLength();
-        } catch (SocketTimeoutException e) {
-            return 0;
+    public void receiveWith(PayloadSink sink) {
+        this.sink = sink;
+    }
+
+    private void onPayload(byte[] data, int offset, int length, SocketAddress from) {
+        if (state == IceState.CLOSED) {
+            return;
         }
+        if (checkedAddresses.contains(from)) {
+            sink.payload(data, offset, length, from);
+        }
+    }
+
+    private void onPairChange(CandidatePair pair, String property, Object value) {
+        if (IceMediaStream.PROPERTY_PAIR_STATE_CHANGED.equals(property)
+                && (value == CandidatePairState.IN_PROGRESS || value == CandidatePairState.SUCCEEDED)) {
+            SocketAddress remote = pair.getRemoteCandidate().getTransportAddress();
+            synchronized (this) {
+                if (!checkedAddresses.contains(remote)) {
+                    Set<SocketAddress> more = new HashSet<>(checkedAddresses);
+                    more.add(remote);
+                    checkedAddresses = Set.copyOf(more);
+                }
+            }
+        } else if (IceMediaStream.PROPERTY_PAIR_NOMINATED.equals(property)) {
+            LocalCandidate local = pair.getLocalCandidate().getBase() != null ? pair.getLocalCandidate().getBase()
+                    : pair.getLocalCandidate();
+            if (local instanceof org.ice4j.ice.RelayedCandidate) {
+                readRelay(local, pair.getRemoteCandidate().getTransportAddress());
+            }
+        }
+    }
+
+    /**
+     * Media through our TURN relay arrives on the relayed candidate's socket, which ice4j fills from the TURN server's
+     * messages: a thread reads it while that pair is in use (host paths need none).
+     */
+    private synchronized void readRelay(LocalCandidate relayed, TransportAddress remote) {
+        if (relayReader != null || state == IceState.CLOSED) {
+            return;
+        }
+        org.ice4j.socket.IceSocketWrapper socket = ((org.ice4j.ice.RelayedCandidate) relayed).getCandidateIceSocketWrapper();
+        Thread reader = new Thread(() -> {
+            DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
+            while (state != IceState.CLOSED) {
+                try {
+                    packet.setLength(1500);
+                    socket.receive(packet);
+                    onPayload(packet.getData(), packet.getOffset(), packet.getLength(), packet.getSocketAddress());
+                } catch (IOException e) {
+                    if (state != IceState.CLOSED) {
+                        LOG.log(System.Logger.Level.INFO, "ICE: the relayed path stopped: {0}", e.getMessage());
+                    }
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a media datagram could not be handled", e);
+                }
+            }
+        }, "ice-relay-" + agent.getLocalUfrag());
+        reader.setDaemon(true);
+        relayReader = reader;
+        reader.start();
     }
 
     private void onAgentState(IceProcessingState processing) {

@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ViewerSession implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ViewerSession.class.getName());
-    private static final int MAX_DATAGRAM = 1500;
     /** A memory bound only: the latency budget skips stale frames long before a queue grows this long. */
     private static final int MAX_QUEUED_FRAMES = 300;
 
@@ -73,8 +72,9 @@ public final class ViewerSession implements AutoCloseable {
     private final long createdNanos = System.nanoTime();
     private volatile Thread mediaThread;
     private volatile Thread senderThread;
-    private volatile IceDatagramTransport dtlsTransport;
-    /** The DTLS channel once the handshake is done; read by the receive thread only. */
+    /** DTLS records from the viewer, queued for the handshake from the first one on (even before it starts). */
+    private final IceDatagramTransport dtlsTransport;
+    /** The DTLS channel once the handshake is done; read by the thread that receives the viewer's datagrams. */
     private volatile DtlsServer.Association association;
     private final byte[] dtlsBuffer = new byte[2048];
     private volatile SrtpContext inbound;
@@ -100,6 +100,8 @@ public final class ViewerSession implements AutoCloseable {
         this.queue = new FrameQueue(MAX_QUEUED_FRAMES);
         this.budget = new LatencyBudget(context.settings().latencyBudgetMillis());
         this.sendPath = new SendPath(context, answer.negotiated(), this::sendOnPath, ssrc);
+        this.dtlsTransport = new IceDatagramTransport(this::sendOnPath);
+        ice.receiveWith(this::onDatagram);
         ice.addStateListener(state -> onIceState(ice, state));
     }
 
@@ -156,6 +158,7 @@ public final class ViewerSession implements AutoCloseable {
         if (abandoned != null) {
             abandoned.close();
         }
+        next.receiveWith(this::onDatagram);
         next.addStateListener(state -> onIceState(next, state));
         offered(next, restartAnswer.negotiated());
         LOG.log(System.Logger.Level.INFO, "viewer {0}: ICE restart asked for (was {1}); {2} local candidates now",
@@ -252,13 +255,9 @@ public final class ViewerSession implements AutoCloseable {
         mediaThread.start();
     }
 
-    /** DTLS handshake, then the receive loop for RTCP. */
+    /** The DTLS handshake, on a thread of its own that ends with it; then the sender. */
     private void runMedia() {
-        IceDatagramTransport transport = new IceDatagramTransport(this::sendOnPath);
-        dtlsTransport = transport;
-        Thread pump = new Thread(() -> pump(transport), "viewer-" + id + "-recv");
-        pump.setDaemon(true);
-        pump.start();
+        IceDatagramTransport transport = dtlsTransport;
         try {
             long start = System.nanoTime();
             DtlsServer.Association dtls = new DtlsServer(context.identity()).handshake(transport,
@@ -283,45 +282,38 @@ public final class ViewerSession implements AutoCloseable {
         }
     }
 
-    /** Reads everything the viewer sends on the media path and routes it. */
-    private void pump(IceDatagramTransport transport) {
-        byte[] buffer = new byte[MAX_DATAGRAM];
-        while (!closed.get()) {
-            IceSession path = ice;
-            int n;
-            try {
-                n = path.receive(buffer, 0, buffer.length, 500);
-            } catch (IOException | RuntimeException e) {
-                if (path != ice) {
-                    continue; // replaced by a restart while we waited on it
-                }
-                if (!closed.get()) {
-                    close("media socket failed: " + e.getMessage());
-                }
-                return;
+    /**
+     * Everything the viewer sends on the media path, routed on the thread that read it from the socket (ice4j's, for
+     * its STUN): no thread of this session waits for the viewer's datagrams.
+     */
+    private void onDatagram(byte[] buffer, int offset, int length, java.net.SocketAddress from) {
+        if (closed.get()) {
+            return;
+        }
+        if (offset != 0) {
+            buffer = java.util.Arrays.copyOfRange(buffer, offset, offset + length);
+        }
+        switch (DatagramDemux.classify(buffer, length)) {
+            case DTLS -> {
+                dtlsTransport.deliver(buffer, length);
+                serviceDtls();
             }
-            if (n <= 0) {
-                continue;
-            }
-            switch (DatagramDemux.classify(buffer, n)) {
-                case DTLS -> {
-                    transport.deliver(buffer, n);
-                    serviceDtls();
-                }
-                case RTCP -> onRtcp(java.util.Arrays.copyOf(buffer, n));
-                default -> context.metrics().junkDropped();
-            }
+            case RTCP -> onRtcp(java.util.Arrays.copyOf(buffer, length));
+            default -> context.metrics().junkDropped();
         }
     }
 
     /**
      * After the handshake, has the DTLS channel read what was just delivered to it (a viewer resending its last flight
-     * gets ours again), on this receive thread: no thread per viewer waits on the channel.
+     * gets ours again), on the thread that received it: no thread per viewer waits on the channel. One at a time: an
+     * ICE restart's path and the old one are read by two threads.
      */
     private void serviceDtls() {
-        DtlsServer.Association dtls = association;
-        if (dtls != null && !dtls.service(dtlsBuffer, 1)) {
-            association = null; // closed by the viewer: nothing more to answer
+        synchronized (dtlsBuffer) {
+            DtlsServer.Association dtls = association;
+            if (dtls != null && !dtls.service(dtlsBuffer, 1)) {
+                association = null; // closed by the viewer: nothing more to answer
+            }
         }
     }
 
@@ -554,10 +546,7 @@ public final class ViewerSession implements AutoCloseable {
         closeReason = reason;
         context.fanout().unsubscribe(queue);
         sendPath.close();
-        IceDatagramTransport transport = dtlsTransport;
-        if (transport != null) {
-            transport.close();
-        }
+        dtlsTransport.close();
         ice.close();
         IceSession pending = restarting;
         if (pending != null) {

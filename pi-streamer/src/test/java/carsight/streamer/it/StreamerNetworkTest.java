@@ -313,9 +313,10 @@ class StreamerNetworkTest {
     /**
      * Streamer (198.51.100.0/24) and viewer (203.0.113.0/24) on two networks joined by a router that passes TCP
      * (signaling) and drops forwarded UDP, with coturn on the router (198.51.100.254 / 203.0.113.254): the direct media
-     * path is blocked, the relay is the only way through. {@code auth}: coturn's credential options.
+     * path is blocked, the relay is the only way through. {@code relayIp}: where coturn's relayed addresses are (the
+     * side the relay sends from); {@code auth}: coturn's credential options.
      */
-    Process relayBetweenTheNetworks(String... auth) throws Exception {
+    Process relayBetweenTheNetworks(String relayIp, String... auth) throws Exception {
         String relayNs = net.create("cs-relay");
         net.link(streamerNs, STREAMER_ADDRESS + "/24", relayNs, "198.51.100.254/24");
         net.link(viewerNs, "203.0.113.2/24", relayNs, "203.0.113.254/24");
@@ -323,7 +324,7 @@ class StreamerNetworkTest {
         net.route(viewerNs, "198.51.100.0/24", "203.0.113.254");
         net.routerForwardingTcpOnly(relayNs);
         List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/turnserver", "-n", "--listening-ip=198.51.100.254",
-                "--listening-ip=203.0.113.254", "--relay-ip=198.51.100.254", "--listening-port=3478",
+                "--listening-ip=203.0.113.254", "--relay-ip=" + relayIp, "--listening-port=3478",
                 "--min-port=49152", "--max-port=49300"));
         command.addAll(List.of(auth));
         command.addAll(List.of("--realm=carsight.test", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay",
@@ -336,7 +337,7 @@ class StreamerNetworkTest {
     @Test
     void mediaFlowsThroughATurnRelayWhenTheDirectPathIsBlocked() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
-        Process turn = relayBetweenTheNetworks("--lt-cred-mech", "--user=carsight:relay-secret");
+        Process turn = relayBetweenTheNetworks("198.51.100.254", "--lt-cred-mech", "--user=carsight:relay-secret");
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
                 "--camera", "test-pattern", "--size", "640x480")) {
             JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir, "relay-only",
@@ -355,7 +356,8 @@ class StreamerNetworkTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
         // as above, but coturn knows only a shared secret (use-auth-secret): the viewer has no TURN account of its
         // own and relays with the expiring credential the streamer hands it over /signal
-        Process turn = relayBetweenTheNetworks("--use-auth-secret", "--static-auth-secret=north-wind-42");
+        Process turn = relayBetweenTheNetworks("198.51.100.254", "--use-auth-secret",
+                "--static-auth-secret=north-wind-42");
         try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
                 "--camera", "test-pattern", "--size", "640x480", "--ice-server", "turn:198.51.100.254:3478",
                 "--turn-secret", "north-wind-42", "--turn-ttl", "600")) {
@@ -367,6 +369,29 @@ class StreamerNetworkTest {
             long expires = Long.parseLong(r.toString().replaceAll(".*expires ([0-9]+).*", "$1"));
             assertThat(expires - System.currentTimeMillis() / 1000).as("the credential's lifetime").isBetween(500L, 600L);
             assertThat(streamer.log()).doesNotContain("north-wind-42");
+        } finally {
+            turn.destroyForcibly();
+        }
+    }
+
+    @Test
+    void whenOnlyTheCarHasARelayTheViewersMediaAndFeedbackComeBackThroughIt() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/turnserver")), "coturn is needed (the README's test command installs it)");
+        // coturn relays from the viewers' network and the viewer knows no TURN server: the only pair that works is the
+        // car's own relayed candidate with the viewer's host address, so everything the viewer sends (its DTLS
+        // handshake, its RTCP) reaches the car through the car's TURN allocation
+        Process turn = relayBetweenTheNetworks("203.0.113.254", "--use-auth-secret", "--static-auth-secret=north-wind-42");
+        try (StreamerProcess streamer = StreamerProcess.start(net, streamerNs, STREAMER_ADDRESS, dir,
+                "--camera", "test-pattern", "--size", "640x480", "--ice-server", "turn:198.51.100.254:3478",
+                "--turn-secret", "north-wind-42")) {
+            JsonNode r = ProbeRun.webrtc(net, viewerNs, streamer.url, 6, dir).result(60);
+
+            assertThat(r.path("framesRendered").asLong()).as("%s\nTURN log:\n%s", r,
+                    Files.readString(dir.resolve("turn.log"))).isGreaterThan(100);
+            assertThat(streamer.log()).containsPattern("ICE CONNECTED via relay 203\\.0\\.113\\.254");
+            assertThat(streamer.log()).contains("SRTP ready");
+            assertThat(FaultsNetworkTest.metric(net.httpGet(viewerNs, STREAMER_ADDRESS, 8080, "/metrics"),
+                    "carsight_estimates_received_total ([0-9]+)")).as("the viewer's RTCP, through the relay").isPositive();
         } finally {
             turn.destroyForcibly();
         }
