@@ -91,6 +91,7 @@ public final class Streamer implements StreamerApi, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        setup.allowCoreThreadTimeOut(true); // no viewer joining for 30 s: no thread waits for one
         this.http = new StreamerHttpServer(listenHost, listenPort, this, tokens, settings.allowedOrigins(), settings.tls());
         this.page = loadPage();
         this.bitrate = new CameraBitrate(cameraSettings.bitrateBps(), Math.max(100_000, cameraSettings.bitrateBps() / 10),

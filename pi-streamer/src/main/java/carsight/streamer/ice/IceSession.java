@@ -61,6 +61,7 @@ public final class IceSession implements AutoCloseable {
         System.setProperty("ice4j.harvest.use-link-local-addresses", "false");
         System.setProperty("ice4j.consent-freshness.interval", System.getProperty(
                 "carsight.ice.consent-interval", "1 seconds"));
+        Ice4jPools.trim();
     }
 
     private final Agent agent;

@@ -76,6 +76,7 @@ public final class ViewerSession implements AutoCloseable {
     private final IceDatagramTransport dtlsTransport;
     /** The DTLS channel once the handshake is done; read by the thread that receives the viewer's datagrams. */
     private volatile DtlsServer.Association association;
+    /** What the DTLS channel reads into after the handshake; also the lock datagrams from the viewer are handled under. */
     private final byte[] dtlsBuffer = new byte[2048];
     private volatile SrtpContext inbound;
     private volatile String closeReason = "";
@@ -284,7 +285,9 @@ public final class ViewerSession implements AutoCloseable {
 
     /**
      * Everything the viewer sends on the media path, routed on the thread that read it from the socket (ice4j's, for
-     * its STUN): no thread of this session waits for the viewer's datagrams.
+     * its STUN): no thread of this session waits for the viewer's datagrams. One datagram at a time: during an ICE
+     * restart the old path and the new one are read by two threads, and the inbound SRTCP context and the DTLS channel
+     * take one caller at a time.
      */
     private void onDatagram(byte[] buffer, int offset, int length, java.net.SocketAddress from) {
         if (closed.get()) {
@@ -293,27 +296,26 @@ public final class ViewerSession implements AutoCloseable {
         if (offset != 0) {
             buffer = java.util.Arrays.copyOfRange(buffer, offset, offset + length);
         }
-        switch (DatagramDemux.classify(buffer, length)) {
-            case DTLS -> {
-                dtlsTransport.deliver(buffer, length);
-                serviceDtls();
+        synchronized (dtlsBuffer) {
+            switch (DatagramDemux.classify(buffer, length)) {
+                case DTLS -> {
+                    dtlsTransport.deliver(buffer, length);
+                    serviceDtls();
+                }
+                case RTCP -> onRtcp(java.util.Arrays.copyOf(buffer, length));
+                default -> context.metrics().junkDropped();
             }
-            case RTCP -> onRtcp(java.util.Arrays.copyOf(buffer, length));
-            default -> context.metrics().junkDropped();
         }
     }
 
     /**
      * After the handshake, has the DTLS channel read what was just delivered to it (a viewer resending its last flight
-     * gets ours again), on the thread that received it: no thread per viewer waits on the channel. One at a time: an
-     * ICE restart's path and the old one are read by two threads.
+     * gets ours again), on the thread that received it: no thread per viewer waits on the channel.
      */
     private void serviceDtls() {
-        synchronized (dtlsBuffer) {
-            DtlsServer.Association dtls = association;
-            if (dtls != null && !dtls.service(dtlsBuffer, 1)) {
-                association = null; // closed by the viewer: nothing more to answer
-            }
+        DtlsServer.Association dtls = association;
+        if (dtls != null && !dtls.service(dtlsBuffer, 1)) {
+            association = null; // closed by the viewer: nothing more to answer
         }
     }
 

@@ -137,9 +137,13 @@ public final class RelayReceiverProbe {
                 Files.writeString(out, "{\"failure\":" + quote(why) + ",\"viewers\":" + viewersJson(viewers) + "}");
                 return 2;
             }
-            // for a test that watches the run: the fewest frames any viewer has shown on its current watch
-            Files.writeString(framesFile, String.valueOf(viewers.stream().mapToLong(v -> v.ended ? 0
+            // for a test that watches the run: the fewest frames any viewer has shown on its current watch, written
+            // whole and moved into place (a reader never sees the file empty, between truncation and writing)
+            Path next = Path.of(framesFile + ".next");
+            Files.writeString(next, String.valueOf(viewers.stream().mapToLong(v -> v.ended ? 0
                     : v.framesThisWatch.get()).min().orElse(0)));
+            Files.move(next, framesFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Thread.sleep(250);
         }
         String json = "{\"viewers\":" + viewersJson(viewers) + "}";
