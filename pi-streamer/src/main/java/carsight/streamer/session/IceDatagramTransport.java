@@ -8,7 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The DTLS view of a viewer's ICE path: DTLS records the session's receive loop hands over (by
+ * The DTLS view of a viewer's ICE path: DTLS records the session hands over as they are read (by
  * {@link DatagramDemux}) are queued here, and what DTLS sends goes straight out over the ICE path in use.
  */
 final class IceDatagramTransport implements DatagramTransport {

@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * extensions, sequence numbers} → SRTP → pacing → {@link NackResponder retransmission cache} → send. Beside it:
  * {@link SenderReports sender reports} (NTP ↔ RTP from the same capture clock), NACK answers and the
  * {@link ReceiverReports receiver reports}' round-trip time and loss. Called from the viewer's sender thread, except
- * {@link #retransmit} and {@link #onReceiverReport} (receive thread), which only touch thread-safe parts.
+ * {@link #retransmit} and {@link #onReceiverReport} (the thread that reads the viewer's datagrams), which only touch
+ * thread-safe parts.
  */
 public final class SendPath {
 
