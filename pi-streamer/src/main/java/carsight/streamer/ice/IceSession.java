@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  *
  * <p>ice4j answers STUN itself; what is left — DTLS, SRTP, SRTCP — goes to the {@link PayloadSink} given with
  * {@link #receiveWith}, on the thread that read it from the socket (see {@link PayloadHostHarvester}: no thread of the
- * session's only waits), and only from remote addresses the agent checks or has checked: candidates the viewer gave
+ * session's only waits), and only from remote addresses the agent has a candidate pair for: candidates the viewer gave
  * over signaling and addresses that sent it an authenticated check. {@link #send} goes out over the selected pair.
  * Construction gathers candidates and blocks meanwhile (up to the STUN/TURN timeouts): call it off I/O threads.
  */
@@ -77,7 +77,8 @@ public final class IceSession implements AutoCloseable {
     private volatile PayloadSink sink = (data, offset, length, from) -> { };
     /** Remote addresses media is taken from (copy on write: read for every datagram). */
     private volatile Set<SocketAddress> checkedAddresses = Set.of();
-    private volatile Thread relayReader;
+    /** Relayed candidates whose socket a thread reads (one per candidate a nominated pair used). */
+    private final Set<LocalCandidate> relaysRead = new HashSet<>();
     private volatile boolean started;
     private volatile long connectedAtMillis;
 
@@ -86,8 +87,17 @@ public final class IceSession implements AutoCloseable {
         agent.setControlling(false);
         agent.setPerformConsentFreshness(true);
         agent.setUseDynamicPorts(false); // host candidates come from the harvester below, not ice4j's own
-        agent.addCandidateHarvester(new PayloadHostHarvester(config.minPort(), config.maxPort(), this::onPayload));
-        for (IceServer server : config.resolved(System.currentTimeMillis() / 1000)) {
+        List<IceServer> servers = config.resolved(System.currentTimeMillis() / 1000);
+        Set<SocketAddress> turnServers = new HashSet<>();
+        for (IceServer server : servers) {
+            TransportAddress address = new TransportAddress(server.host(), server.port(), Transport.UDP);
+            if (server.isTurn()) {
+                turnServers.add(address);
+            }
+        }
+        agent.addCandidateHarvester(new PayloadHostHarvester(config.minPort(), config.maxPort(), turnServers,
+                this::onPayload));
+        for (IceServer server : servers) {
             TransportAddress address = new TransportAddress(server.host(), server.port(), Transport.UDP);
             if (server.isTurn()) {
                 agent.addCandidateHarvester(new TurnCandidateHarvester(address,
@@ -258,10 +268,11 @@ public final class IceSession implements AutoCloseable {
     }
 
     private void onPairChange(CandidatePair pair, String property, Object value) {
-        if (IceMediaStream.PROPERTY_PAIR_STATE_CHANGED.equals(property)
-                && (value == CandidatePairState.IN_PROGRESS || value == CandidatePairState.SUCCEEDED)) {
+        // every pair is for a candidate the viewer signalled or for an address that sent an authenticated check; a
+        // peer-reflexive one is WAITING for its triggered check when its DTLS may already arrive
+        if (IceMediaStream.PROPERTY_PAIR_STATE_CHANGED.equals(property) && value != CandidatePairState.FAILED) {
             SocketAddress remote = pair.getRemoteCandidate().getTransportAddress();
-            synchronized (this) {
+            synchronized (relaysRead) { // not this session's lock: ice4j may hold its own while it tells us
                 if (!checkedAddresses.contains(remote)) {
                     Set<SocketAddress> more = new HashSet<>(checkedAddresses);
                     more.add(remote);
@@ -281,9 +292,11 @@ public final class IceSession implements AutoCloseable {
      * Media through our TURN relay arrives on the relayed candidate's socket, which ice4j fills from the TURN server's
      * messages: a thread reads it while that pair is in use (host paths need none).
      */
-    private synchronized void readRelay(LocalCandidate relayed, TransportAddress remote) {
-        if (relayReader != null || state == IceState.CLOSED) {
-            return;
+    private void readRelay(LocalCandidate relayed, TransportAddress remote) {
+        synchronized (relaysRead) {
+            if (state == IceState.CLOSED || !relaysRead.add(relayed)) {
+                return;
+            }
         }
         org.ice4j.socket.IceSocketWrapper socket = ((org.ice4j.ice.RelayedCandidate) relayed).getCandidateIceSocketWrapper();
         Thread reader = new Thread(() -> {
@@ -304,7 +317,6 @@ public final class IceSession implements AutoCloseable {
             }
         }, "ice-relay-" + agent.getLocalUfrag());
         reader.setDaemon(true);
-        relayReader = reader;
         reader.start();
     }
 
