@@ -51,8 +51,8 @@ heap_after_gc() { # MB in use in the Java heap right after a full collection
   jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation/ { for (i = 1; i <= NF; i++) if ($i == "used") { gsub(/[K,]/, "", $(i+1)); s += $(i+1) } } END { printf "%.1f", s / 1024 }'
 }
 
-printf '%-12s %-11s %7s %8s %9s %8s %9s %8s %9s %9s\n' "config" "jit" viewers "cpu %" "µs/pkt" "RSS MB" "heap MB" threads \
-    "AU→p50µs" "AU→p99µs" | tee "$work/table.txt"
+printf '%-12s %-11s %7s %8s %9s %8s %9s %8s %9s %9s %7s\n' "config" "jit" viewers "cpu %" "µs/pkt" "RSS MB" "heap MB" threads \
+    "AU→p50µs" "AU→p99µs" "srtp" | tee "$work/table.txt"
 for config in "${configs[@]}"; do
   read -r size fps rate <<<"$config"
   clip="$work/clip-$size-$fps.h264"
@@ -105,8 +105,11 @@ for config in "${configs[@]}"; do
       [ -n "$p0" ] && [ -n "$p1" ] || bench_fail "no packet count from the streamer's /metrics at $tag"
       read -r cpu perpkt < <(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v c0="$c0" -v c1="$c1" -v p0="$p0" -v p1="$p1" \
           'BEGIN { s = (b - a) / hz; e = c1 - c0; printf "%.1f %.1f\n", s / e * 100, (p1 > p0 ? s * 1e6 / (p1 - p0) : -1) }')
-      printf '%-12s %-11s %7s %8s %9s %8s %9s %8s %9s %9s\n' "$size@$fps" "$mode" "$viewers" "$cpu" "$perpkt" "$rss" \
-          "$heap" "$threads" "$p50" "$p99" | tee -a "$work/table.txt"
+      # which AES and HMAC-SHA1 the streamer chose for this JVM (its log line "SRTP: ...")
+      srtp=$(awk '/SRTP: / { if (/from NSS/) k = "nss"; else if (/table AES/) k = "tables"; else if (/JDK/) k = "jdk" } END { print (k == "" ? "?" : k) }' \
+          "$work/streamer-$tag.log")
+      printf '%-12s %-11s %7s %8s %9s %8s %9s %8s %9s %9s %7s\n' "$size@$fps" "$mode" "$viewers" "$cpu" "$perpkt" "$rss" \
+          "$heap" "$threads" "$p50" "$p99" "$srtp" | tee -a "$work/table.txt"
     done
   done
 done

@@ -14,6 +14,7 @@ needs=(
   "pkill:procps"
   "Xvfb:xvfb"
   "/usr/lib/x86_64-linux-gnu/libpulse.so.0:libpulse0"
+  "/usr/lib/x86_64-linux-gnu/libsoftokn3.so:libnss3"
   "lintian:lintian"
   "fakeroot:fakeroot"
   "dpkg-deb:dpkg"

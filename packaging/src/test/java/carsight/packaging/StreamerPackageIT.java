@@ -41,7 +41,8 @@ class StreamerPackageIT {
         assertThat(deb.field("Package")).isEqualTo("carsight-streamer");
         assertThat(deb.field("Version")).isEqualTo(Deb.version());
         assertThat(deb.field("Architecture")).isEqualTo("all");
-        assertThat(deb.field("Depends")).contains("openjdk-17-jre-headless | java17-runtime-headless").contains("adduser");
+        assertThat(deb.field("Depends")).contains("openjdk-17-jre-headless | java17-runtime-headless").contains("adduser")
+                .contains("libnss3");
         assertThat(deb.field("Recommends")).isEqualTo("rpicam-apps | libcamera-apps");
         assertThat(Integer.parseInt(deb.field("Installed-Size"))).isGreaterThan(1000);
     }

@@ -1,27 +1,31 @@
 package carsight.streamer.srtp;
 
 import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 
 /**
  * AES-128 in counter mode for one key, as SRTP encrypts every packet with it: XORs the keystream that starts at a
  * 128-bit counter block into a range of bytes.
  *
- * <p>Two ways to compute it. Where the JVM compiles the JDK's AES to the processor's AES instructions (a server JIT
+ * <p>Three ways to compute it. Where the JVM compiles the JDK's AES to the processor's AES instructions (a server JIT
  * on a processor that has them), the JDK's {@code AES/CTR/NoPadding} is fastest and constant-time. A Pi Zero W has no
  * AES instructions and runs a client JIT or only an interpreter; there the JDK's path re-initialises a {@code Cipher}
- * per packet and builds the keystream byte by byte, and an interpreter pays for every call of that. The table-driven
- * AES here (FIPS 197, the round function as four 256-entry tables, the same method the JDK falls back to without AES
- * instructions; like it, not constant-time against cache timing) expands the key once, builds each counter block as
- * four words and XORs the keystream in a word at a time. {@link #forThisJvm} picks one; {@code AesCounterModeTest}
- * holds both to RFC 3711's AES-CM keystream and to each other.
+ * per packet and builds the keystream byte by byte, and an interpreter pays for every call of that. There NSS's AES
+ * ({@link Nss}, C code of the system's {@code libnss3}) is used where it is installed; where it is not, the
+ * table-driven AES here (FIPS 197, the round function as four 256-entry tables, the same method the JDK falls back to
+ * without AES instructions; like it, not constant-time against cache timing) expands the key once, builds each counter
+ * block as four words and XORs the keystream in a word at a time. {@link #forThisJvm} picks one;
+ * {@code AesCounterModeTest} holds all three to RFC 3711's AES-CM keystream and to each other.
  *
  * <p>The counter blocks SRTP uses have zeros in their low 16 bits (RFC 3711 §4.1.1), so the block index is added to
  * the last word without a carry; a range is therefore at most 2^16 blocks (1 MiB). Not thread-safe.
  */
-abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMode.Jdk {
+abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMode.Jdk, AesCounterMode.Nss {
 
     /** Largest range one call may cover: 2^16 blocks of 16 bytes. */
     static final int MAX_LENGTH = 16 << 16;
@@ -39,26 +43,22 @@ abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMo
 
     abstract void apply(byte[] iv, byte[] data, int offset, int length);
 
-    /** What this JVM runs best: the tables without a server JIT or on 32-bit ARM, otherwise the JDK's AES. */
+    /** What this JVM runs best (see {@link SrtpCrypto}). */
     static AesCounterMode forThisJvm(byte[] key) {
-        return tablesFit(System.getProperty("carsight.srtp.aes", ""), System.getProperty("java.vm.name", ""),
-                System.getProperty("java.vm.info", ""), System.getProperty("os.arch", ""))
-                ? new Tables(key) : new Jdk(key);
+        return of(SrtpCrypto.current(), key);
     }
 
-    /**
-     * Whether the tables are the better choice: asked for ({@code -Dcarsight.srtp.aes=tables}, or {@code jdk} for the
-     * other), or a JVM that cannot use AES instructions — interpreter only ({@code -Xint}, the Zero VM), a Client VM
-     * or a server VM limited to its client compiler ("emulated-client", {@code -XX:TieredStopAtLevel=1}), or 32-bit ARM
-     * ({@code os.arch} "arm" for every ARMv6/v7 build). A 64-bit Pi before the 5 has no AES instructions either, but a
-     * server JIT there compiles the JDK's AES well; it keeps the JDK's.
-     */
-    static boolean tablesFit(String asked, String vmName, String vmInfo, String arch) {
-        if (asked.equals("tables") || asked.equals("jdk")) {
-            return asked.equals("tables");
+    /** The one of this kind; the tables where NSS fails for this key (logged). */
+    static AesCounterMode of(SrtpCrypto.Kind kind, byte[] key) {
+        if (kind == SrtpCrypto.Kind.NSS) {
+            try {
+                return new Nss(key, carsight.streamer.srtp.Nss.provider());
+            } catch (GeneralSecurityException | RuntimeException e) {
+                SrtpCrypto.failed("AES", e);
+                return new Tables(key);
+            }
         }
-        return vmInfo.contains("interpreted mode") || vmInfo.contains("emulated-client") || vmName.contains("Zero")
-                || vmName.contains("Client") || arch.startsWith("arm");
+        return kind == SrtpCrypto.Kind.TABLES ? new Tables(key) : new Jdk(key);
     }
 
     /** AES from FIPS 197 with the round function as lookup tables; the key schedule is computed once. */
@@ -219,6 +219,37 @@ abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMo
                 cipher.doFinal(data, offset, length, data, offset);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-CTR failed", e);
+            }
+        }
+    }
+
+    /**
+     * NSS's {@code AES/CTR/NoPadding} (see {@link carsight.streamer.srtp.Nss}): the key made a token object once, a
+     * packet one initialisation and one call.
+     */
+    static final class Nss extends AesCounterMode {
+
+        private final Cipher cipher;
+        private final SecretKey key;
+
+        Nss(byte[] key, Provider nss) throws GeneralSecurityException {
+            if (key.length != 16) {
+                throw new IllegalArgumentException("AES-128 needs a 16-byte key, not " + key.length);
+            }
+            this.cipher = Cipher.getInstance("AES/CTR/NoPadding", nss);
+            this.key = SecretKeyFactory.getInstance("AES", nss).translateKey(new SecretKeySpec(key, "AES"));
+        }
+
+        @Override
+        void apply(byte[] iv, byte[] data, int offset, int length) {
+            if (length == 0) {
+                return;
+            }
+            try {
+                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+                cipher.doFinal(data, offset, length, data, offset);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-CTR in NSS failed", e);
             }
         }
     }

@@ -7,7 +7,7 @@ package carsight.streamer.srtp;
  * and outer pad blocks are hashed once (two compressions fewer per packet) and nothing is allocated per tag.
  * {@code SrtpTest} holds it against the RFC 2202 vectors and against {@code javax.crypto.Mac}. Not thread-safe.
  */
-final class HmacSha1 {
+final class HmacSha1 implements SrtpMac {
 
     static final int LENGTH = 20;
     private static final int BLOCK = 64;
@@ -18,7 +18,6 @@ final class HmacSha1 {
     private final int[] w = new int[80];
     private final byte[] buffer = new byte[BLOCK];
     private final byte[] digest = new byte[LENGTH];
-    private final byte[] four = new byte[4];
     private int buffered;
     private long total;
 
@@ -46,14 +45,15 @@ final class HmacSha1 {
         reset();
     }
 
-    /** Starts a new tag. */
-    void reset() {
+    @Override
+    public void reset() {
         System.arraycopy(innerStart, 0, h, 0, 5);
         buffered = 0;
         total = BLOCK;
     }
 
-    void update(byte[] data, int offset, int length) {
+    @Override
+    public void update(byte[] data, int offset, int length) {
         int i = offset;
         int end = offset + length;
         total += length;
@@ -75,17 +75,8 @@ final class HmacSha1 {
         System.arraycopy(data, i, buffer, 0, buffered);
     }
 
-    /** Four more bytes of message: {@code value} big-endian. */
-    void updateInt(int value) {
-        four[0] = (byte) (value >>> 24);
-        four[1] = (byte) (value >>> 16);
-        four[2] = (byte) (value >>> 8);
-        four[3] = (byte) value;
-        update(four, 0, 4);
-    }
-
-    /** Ends the tag and writes its first {@code length} bytes to {@code out}; then starts a new one. */
-    void finish(byte[] out, int offset, int length) {
+    @Override
+    public void finish(byte[] out, int offset, int length) {
         finishBlock();
         toBytes(digest);
         System.arraycopy(outerStart, 0, h, 0, 5);
@@ -96,13 +87,6 @@ final class HmacSha1 {
         toBytes(digest);
         System.arraycopy(digest, 0, out, offset, Math.min(length, LENGTH));
         reset();
-    }
-
-    /** The whole tag, in a new array. */
-    byte[] finish() {
-        byte[] tag = new byte[LENGTH];
-        finish(tag, 0, LENGTH);
-        return tag;
     }
 
     private void startPlain() {

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * SRTP and SRTCP for one direction with AES_CM_128_HMAC_SHA1_80 (RFC 3711): AES counter mode for confidentiality,
- * HMAC-SHA1 truncated to 80 bits for authentication: AES from {@link AesCounterMode} (the JDK's or tables, whichever
- * this JVM runs faster), HMAC-SHA1 from {@link HmacSha1}.
+ * HMAC-SHA1 truncated to 80 bits for authentication, each from whichever implementation this JVM runs fastest
+ * ({@link SrtpCrypto}: the JDK's, NSS's or the streamer's own).
  *
  * <p>Sending keeps the rollover counter of each SSRC as sequence numbers wrap; receiving RTCP checks the tag before
  * anything else and rejects replayed SRTCP indexes. Thread-safe (one lock; a viewer's packets are sequential anyway).
@@ -21,19 +21,24 @@ public final class SrtpContext {
     private final SessionKeys rtcpKeys;
     private final AesCounterMode rtpCipher;
     private final AesCounterMode rtcpCipher;
-    private final HmacSha1 rtpMac;
-    private final HmacSha1 rtcpMac;
+    private final SrtpMac rtpMac;
+    private final SrtpMac rtcpMac;
     private final Map<Long, RolloverState> rollover = new HashMap<>();
     private final Map<Long, ReplayWindow> rtcpReplay = new HashMap<>();
     private int srtcpIndex;
 
     public SrtpContext(byte[] masterKey, byte[] masterSalt) {
+        this(masterKey, masterSalt, SrtpCrypto.current());
+    }
+
+    /** With the AES and HMAC-SHA1 of {@code kind} rather than this JVM's choice. */
+    SrtpContext(byte[] masterKey, byte[] masterSalt, SrtpCrypto.Kind kind) {
         this.rtpKeys = SessionKeys.forRtp(masterKey, masterSalt);
         this.rtcpKeys = SessionKeys.forRtcp(masterKey, masterSalt);
-        this.rtpCipher = AesCounterMode.forThisJvm(rtpKeys.cipherKey());
-        this.rtcpCipher = AesCounterMode.forThisJvm(rtcpKeys.cipherKey());
-        this.rtpMac = new HmacSha1(rtpKeys.authKey());
-        this.rtcpMac = new HmacSha1(rtcpKeys.authKey());
+        this.rtpCipher = AesCounterMode.of(kind, rtpKeys.cipherKey());
+        this.rtcpCipher = AesCounterMode.of(kind, rtcpKeys.cipherKey());
+        this.rtpMac = SrtpCrypto.mac(kind, rtpKeys.authKey());
+        this.rtcpMac = SrtpCrypto.mac(kind, rtcpKeys.authKey());
     }
 
     /** Encrypts and authenticates an RTP packet; returns a new array {@value #TAG_LENGTH} bytes longer. */
@@ -146,7 +151,7 @@ public final class SrtpContext {
      * HMAC-SHA1 over {@code data[0..length)} followed by the ROC (RTP) or nothing (RTCP, roc < 0), its first
      * {@value #TAG_LENGTH} bytes written to {@code out} at {@code offset}.
      */
-    private static void tag(HmacSha1 mac, byte[] data, int length, long roc, byte[] out, int offset) {
+    private static void tag(SrtpMac mac, byte[] data, int length, long roc, byte[] out, int offset) {
         mac.reset();
         mac.update(data, 0, length);
         if (roc >= 0) {

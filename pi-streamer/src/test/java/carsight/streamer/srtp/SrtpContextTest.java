@@ -88,4 +88,36 @@ class SrtpContextTest {
         assertThatThrownBy(() -> keys[0].inbound().unprotectRtcp(new byte[5])).isInstanceOf(SrtpException.class);
         assertThatThrownBy(() -> keys[0].inbound().unprotectRtp(new byte[15])).isInstanceOf(SrtpException.class);
     }
+
+    /** The three kinds of AES and HMAC give the same packets, byte for byte, and open each other's. */
+    @Test
+    void jdkNssAndTablesProtectAlikeAndOpenEachOthersPackets() throws Exception {
+        byte[] masterKey = HEX.parseHex("e1f97a0d3e018be0d64fa32c06de4139");
+        byte[] masterSalt = HEX.parseHex("0ec675ad498afeebb6960b3aabe6");
+        SrtpCrypto.Kind[] kinds = SrtpCrypto.Kind.values();
+        SrtpContext[] senders = new SrtpContext[kinds.length];
+        SrtpContext[] receivers = new SrtpContext[kinds.length];
+        for (int k = 0; k < kinds.length; k++) {
+            senders[k] = new SrtpContext(masterKey, masterSalt, kinds[k]);
+            receivers[k] = new SrtpContext(masterKey, masterSalt, kinds[k]);
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 40; i++) {
+            byte[] payload = new byte[random.nextInt(1, 1300)];
+            random.nextBytes(payload);
+            byte[] plain = new RtpPacket(96, i % 3 == 0, (65520 + i) & 0xFFFF, 90 * i, 0xCAFEL, List.of(),
+                    payload).toBytes();
+            byte[] rtcp = carsight.streamer.rtcp.RtcpWriter.pictureLossIndication(0x1111, 0x2222);
+            byte[] expected = senders[0].protectRtp(plain);
+            byte[] expectedRtcp = senders[0].protectRtcp(rtcp);
+            for (int k = 1; k < kinds.length; k++) {
+                assertThat(senders[k].protectRtp(plain)).as("%s, packet %d", kinds[k], i).isEqualTo(expected);
+                assertThat(senders[k].protectRtcp(rtcp)).as("%s, RTCP %d", kinds[k], i).isEqualTo(expectedRtcp);
+            }
+            for (int k = 0; k < kinds.length; k++) {
+                assertThat(receivers[k].unprotectRtp(expected)).as("%s opens it", kinds[k]).isEqualTo(plain);
+                assertThat(receivers[k].unprotectRtcp(expectedRtcp)).as("%s opens RTCP", kinds[k]).isEqualTo(rtcp);
+            }
+        }
+    }
 }
