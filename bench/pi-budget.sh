@@ -106,7 +106,10 @@ for config in "${configs[@]}"; do
       read -r cpu perpkt < <(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v c0="$c0" -v c1="$c1" -v p0="$p0" -v p1="$p1" \
           'BEGIN { s = (b - a) / hz; e = c1 - c0; printf "%.1f %.1f\n", s / e * 100, (p1 > p0 ? s * 1e6 / (p1 - p0) : -1) }')
       # which AES and HMAC-SHA1 the streamer chose for this JVM (its log line "SRTP: ...")
-      srtp=$(awk '/SRTP: / { if (/from NSS/) k = "nss"; else if (/table AES/) k = "tables"; else if (/JDK/) k = "jdk" } END { print (k == "" ? "?" : k) }' \
+      # ("nss+own" when NSS failed for some viewer's key and that viewer fell back to the streamer's own)
+      srtp=$(awk '/SRTP: NSS failed/ { fell = 1; next }
+          /SRTP: / { if (/from NSS/) k = "nss"; else if (/table AES/) k = "tables"; else if (/JDK/) k = "jdk" }
+          END { if (k == "") k = "?"; print (fell && k == "nss" ? "nss+own" : k) }' \
           "$work/streamer-$tag.log")
       printf '%-12s %-11s %7s %8s %9s %8s %9s %8s %9s %9s %7s\n' "$size@$fps" "$mode" "$viewers" "$cpu" "$perpkt" "$rss" \
           "$heap" "$threads" "$p50" "$p99" "$srtp" | tee -a "$work/table.txt"

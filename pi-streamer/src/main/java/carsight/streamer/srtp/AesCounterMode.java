@@ -224,7 +224,7 @@ abstract sealed class AesCounterMode permits AesCounterMode.Tables, AesCounterMo
     }
 
     /**
-     * NSS's {@code AES/CTR/NoPadding} (see {@link carsight.streamer.srtp.Nss}): the key made a token object once, a
+     * NSS's {@code AES/CTR/NoPadding} (see {@link carsight.streamer.srtp.Nss}): the key made an NSS key object once, a
      * packet one initialisation and one call.
      */
     static final class Nss extends AesCounterMode {

@@ -23,10 +23,26 @@ import java.util.List;
  */
 final class Nss {
 
-    /** Where Debian and Raspberry Pi OS put libsoftokn3.so, per architecture, then the generic places. */
-    private static final List<String> LIBRARY_DIRECTORIES = List.of("/usr/lib/arm-linux-gnueabihf",
-            "/usr/lib/aarch64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib/i386-linux-gnu", "/usr/lib64",
-            "/usr/lib");
+    /**
+     * Where Debian and Raspberry Pi OS put libsoftokn3.so: this JVM's architecture's multiarch directory first (a
+     * 64-bit system may hold the 32-bit library too, which a 64-bit JVM cannot load), then the generic places.
+     */
+    static List<String> libraryDirectories(String arch) {
+        String multiarch = switch (arch) {
+            case "arm" -> "arm-linux-gnueabihf";
+            case "aarch64" -> "aarch64-linux-gnu";
+            case "amd64", "x86_64" -> "x86_64-linux-gnu";
+            case "x86", "i386", "i686" -> "i386-linux-gnu";
+            default -> null;
+        };
+        List<String> dirs = new ArrayList<>();
+        if (multiarch != null) {
+            dirs.add("/usr/lib/" + multiarch);
+        }
+        dirs.add("/usr/lib64");
+        dirs.add("/usr/lib");
+        return dirs;
+    }
 
     private static final Object LOCK = new Object();
     private static boolean tried;
@@ -65,10 +81,12 @@ final class Nss {
     }
 
     private static void open() {
-        String dir = findLibraryDirectory(System.getProperty("carsight.srtp.nss.dir", ""), LIBRARY_DIRECTORIES);
+        String asked = System.getProperty("carsight.srtp.nss.dir", "");
+        List<String> candidates = libraryDirectories(System.getProperty("os.arch", ""));
+        String dir = findLibraryDirectory(asked, candidates);
         if (dir == null) {
-            unavailable = "libsoftokn3.so not found in " + String.join(", ", LIBRARY_DIRECTORIES)
-                    + " (Debian package libnss3)";
+            unavailable = "libsoftokn3.so and libnss3.so not found in "
+                    + (asked.isEmpty() ? String.join(", ", candidates) : asked) + " (Debian package libnss3)";
             return;
         }
         // Without this, SunPKCS11 takes an idle key's value back out of the token and creates the key object again

@@ -1,5 +1,6 @@
 package carsight.streamer.srtp;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * <li>{@code tables}: the same JVMs without NSS — the streamer's table AES and HMAC-SHA1 in Java.</li>
  * </ul>
  * {@code -Dcarsight.srtp.crypto=jdk|nss|tables} overrides the choice ({@code nss} falls back to the tables when NSS
- * cannot be used).
+ * cannot be used). A warning is logged when NSS was wanted and could not be used.
  */
 final class SrtpCrypto {
 
@@ -39,18 +40,25 @@ final class SrtpCrypto {
     /** The choice for this JVM, made (and logged) at the first call. */
     static synchronized Kind current() {
         if (current == null) {
-            String asked = System.getProperty("carsight.srtp.crypto", "");
+            // carsight.srtp.aes: the name this setting had when it chose only the AES
+            String asked = System.getProperty("carsight.srtp.crypto", System.getProperty("carsight.srtp.aes", ""));
+            if (!asked.isEmpty() && !List.of("jdk", "nss", "tables").contains(asked)) {
+                LOG.log(System.Logger.Level.WARNING, "SRTP: -Dcarsight.srtp.crypto={0} is none of jdk, nss, tables;"
+                        + " choosing as without it", asked);
+                asked = "";
+            }
             boolean noServerJit = noServerJit(System.getProperty("java.vm.name", ""),
                     System.getProperty("java.vm.info", ""), System.getProperty("os.arch", ""));
             current = choose(asked, noServerJit, Nss::unavailable);
             String why = !asked.isEmpty() ? "asked for with -Dcarsight.srtp.crypto=" + asked
                     : noServerJit ? "this JVM has no server JIT or is 32-bit ARM" : "this JVM has a server JIT";
+            boolean nssWanted = (asked.isEmpty() && noServerJit) || asked.equals("nss");
             if (current == Kind.NSS) {
                 why += "; libsoftokn3 from " + Nss.directory();
-            } else if ((asked.isEmpty() && noServerJit) || asked.equals("nss")) {
+            } else if (nssWanted) {
                 why += "; NSS unavailable: " + Nss.unavailable() + " — install libnss3 for less CPU per packet";
             }
-            LOG.log(current == Kind.TABLES ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+            LOG.log(nssWanted && current != Kind.NSS ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
                     "SRTP: {0} ({1})", current.description, why);
         }
         return current;
@@ -106,7 +114,8 @@ final class SrtpCrypto {
 
     /** NSS failed for one key after passing its test: that context uses the tables; logged. */
     static void failed(String what, Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "SRTP: {0} from NSS failed ({1}); this viewer uses the streamer''s own",
+        LOG.log(System.Logger.Level.WARNING, "SRTP: NSS failed for a viewer''s {0} key ({1}); that viewer falls back"
+                + " to the streamer''s own",
                 what, e.toString());
     }
 }

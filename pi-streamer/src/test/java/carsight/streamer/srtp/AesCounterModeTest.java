@@ -123,6 +123,10 @@ class AesCounterModeTest {
 
     @Test
     void nssIsLookedForWhereDebianPutsIt() throws Exception {
+        assertThat(Nss.libraryDirectories("arm")).containsExactly("/usr/lib/arm-linux-gnueabihf", "/usr/lib64", "/usr/lib");
+        assertThat(Nss.libraryDirectories("aarch64").get(0)).isEqualTo("/usr/lib/aarch64-linux-gnu");
+        assertThat(Nss.libraryDirectories("amd64").get(0)).isEqualTo("/usr/lib/x86_64-linux-gnu");
+        assertThat(Nss.libraryDirectories("riscv64")).containsExactly("/usr/lib64", "/usr/lib");
         Path dir = Files.createTempDirectory("nss");
         try {
             assertThat(Nss.findLibraryDirectory("", List.of(dir.toString()))).isNull();

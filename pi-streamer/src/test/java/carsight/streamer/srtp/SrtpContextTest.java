@@ -94,6 +94,11 @@ class SrtpContextTest {
     void jdkNssAndTablesProtectAlikeAndOpenEachOthersPackets() throws Exception {
         byte[] masterKey = HEX.parseHex("e1f97a0d3e018be0d64fa32c06de4139");
         byte[] masterSalt = HEX.parseHex("0ec675ad498afeebb6960b3aabe6");
+        // NSS is in the test machine's setup: no quiet fall-back to the streamer's own here
+        assertThat(AesCounterMode.of(SrtpCrypto.Kind.NSS, masterKey)).isInstanceOf(AesCounterMode.Nss.class);
+        assertThat(SrtpCrypto.mac(SrtpCrypto.Kind.NSS, masterKey)).isInstanceOf(NssHmacSha1.class);
+        assertThat(AesCounterMode.of(SrtpCrypto.Kind.TABLES, masterKey)).isInstanceOf(AesCounterMode.Tables.class);
+        assertThat(AesCounterMode.of(SrtpCrypto.Kind.JDK, masterKey)).isInstanceOf(AesCounterMode.Jdk.class);
         SrtpCrypto.Kind[] kinds = SrtpCrypto.Kind.values();
         SrtpContext[] senders = new SrtpContext[kinds.length];
         SrtpContext[] receivers = new SrtpContext[kinds.length];
