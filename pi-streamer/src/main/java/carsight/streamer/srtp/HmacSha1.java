@@ -5,7 +5,8 @@ package carsight.streamer.srtp;
  * SHA-1 reads its input through VarHandles, which a JIT makes fast but an interpreter-only or client JVM — what a
  * Pi Zero has — runs dozens of calls deep for every four bytes; here the words are read with shifts, the key's inner
  * and outer pad blocks are hashed once (two compressions fewer per packet) and nothing is allocated per tag but the
- * rollover counter's four bytes. {@code HmacSha1Test} holds it against the RFC 2202 vectors and against {@code javax.crypto.Mac}. Not thread-safe.
+ * rollover counter's four bytes. {@code HmacSha1Test} holds it against the RFC 2202 vectors and against
+ * {@code javax.crypto.Mac}. Not thread-safe.
  */
 final class HmacSha1 implements SrtpMac {
 

@@ -44,50 +44,43 @@ final class Nss {
         return dirs;
     }
 
-    private static final Object LOCK = new Object();
-    private static boolean tried;
-    private static Provider provider;
-    private static String unavailable;
-    private static String directory;
+    /** What opening NSS gave: the provider and its folder, or why there is none. */
+    private record Token(Provider provider, String directory, String unavailable) {
+        static Token failed(String why) {
+            return new Token(null, null, why);
+        }
+    }
+
+    /** Opened at the first use, once per JVM (the holder class is initialised then). */
+    private static final class Opened {
+        static final Token TOKEN = open();
+    }
 
     private Nss() {
     }
 
     /** The configured provider, or null when NSS cannot be used here (then {@link #unavailable()} says why). */
     static Provider provider() {
-        synchronized (LOCK) {
-            if (!tried) {
-                tried = true;
-                open();
-            }
-            return provider;
-        }
+        return Opened.TOKEN.provider();
     }
 
     /** Why {@link #provider()} is null; null when it is not. */
     static String unavailable() {
-        provider();
-        synchronized (LOCK) {
-            return unavailable;
-        }
+        return Opened.TOKEN.unavailable();
     }
 
     /** The directory libsoftokn3 was loaded from; null when NSS is unavailable. */
     static String directory() {
-        provider();
-        synchronized (LOCK) {
-            return directory;
-        }
+        return Opened.TOKEN.directory();
     }
 
-    private static void open() {
+    private static Token open() {
         String asked = System.getProperty("carsight.srtp.nss.dir", "");
         List<String> candidates = libraryDirectories(System.getProperty("os.arch", ""));
         String dir = findLibraryDirectory(asked, candidates);
         if (dir == null) {
-            unavailable = "libsoftokn3.so and libnss3.so not found in "
-                    + (asked.isEmpty() ? String.join(", ", candidates) : asked) + " (Debian package libnss3)";
-            return;
+            return Token.failed("libsoftokn3.so and libnss3.so not found in "
+                    + (asked.isEmpty() ? String.join(", ", candidates) : asked) + " (Debian package libnss3)");
         }
         // Without this, SunPKCS11 takes an idle key's value back out of the token and creates the key object again
         // for the next packet, which costs an interpreter more than the AES itself; the keys stay in memory either
@@ -97,34 +90,21 @@ final class Nss {
         }
         Provider base = Security.getProvider("SunPKCS11");
         if (base == null) {
-            unavailable = "this JVM has no SunPKCS11 provider (module jdk.crypto.cryptoki)";
-            return;
+            return Token.failed("this JVM has no SunPKCS11 provider (module jdk.crypto.cryptoki)");
         }
         Provider configured;
         try {
             configured = base.configure("--name=carsight-nss\nnssLibraryDirectory=" + dir
                     + "\nnssDbMode=noDb\nattributes=compatibility\n");
         } catch (RuntimeException | LinkageError e) {
-            unavailable = "NSS in " + dir + " did not open: " + e;
-            return;
+            return Token.failed("NSS in " + dir + " did not open: " + e);
         }
         String wrong = selfTest(configured);
-        if (wrong != null) {
-            unavailable = "NSS in " + dir + " " + wrong;
-            return;
-        }
-        provider = configured;
-        directory = dir;
+        return wrong != null ? Token.failed("NSS in " + dir + " " + wrong) : new Token(configured, dir, null);
     }
 
     static String findLibraryDirectory(String asked, List<String> candidates) {
-        List<String> dirs = new ArrayList<>();
-        if (!asked.isEmpty()) {
-            dirs.add(asked);
-        } else {
-            dirs.addAll(candidates);
-        }
-        for (String dir : dirs) {
+        for (String dir : asked.isEmpty() ? candidates : List.of(asked)) {
             if (Files.isRegularFile(Path.of(dir, "libsoftokn3.so")) && Files.isRegularFile(Path.of(dir, "libnss3.so"))) {
                 return dir;
             }
