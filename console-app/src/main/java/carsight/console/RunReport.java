@@ -16,7 +16,9 @@ import java.util.Optional;
  * The JSON an unattended run ({@code --duration S --report FILE}) leaves behind; field names are a contract:
  * framesRendered, durationS, firstFrameMs, reconnects, latencyMs{p50,p95,max}, truthLatencyMs{p50,p95,max} or null,
  * meterErrorMs{p50,p95,max} (|meter − truth| per frame with a timecode) or null,
- * speedMps, blindDistanceM{p50,p95}.
+ * speedMps, blindDistanceM{p50,p95}; and the age of the picture on screen over time, by the meter (ageMs) and by the
+ * timecode (truthAgeMs, else null): {p50, p95, max, share200, share300, share500 (0..1 of the time), seconds,
+ * longestGapMs (the longest time without a new picture)}.
  */
 public final class RunReport {
 
@@ -37,6 +39,8 @@ public final class RunReport {
         summary(root, "latencyMs", model.latencySummary(), true);
         summary(root, "truthLatencyMs", model.truthSummary(), true);
         summary(root, "meterErrorMs", model.meterErrorSummary(), true);
+        age(root, "ageMs", model.ageSummary());
+        age(root, "truthAgeMs", model.truthAgeSummary());
         // the last minute of per-frame truth, [Unix ms, ms], for plots
         com.fasterxml.jackson.databind.node.ArrayNode series = root.putArray("truthSeries");
         for (double[] s : model.truthSeries(System.currentTimeMillis())) {
@@ -62,6 +66,23 @@ public final class RunReport {
         if (withMax) {
             node.put("max", round(summary.get().max()));
         }
+    }
+
+    private static void age(ObjectNode root, String name, Optional<carsight.protocol.latency.PictureAge.Summary> summary) {
+        if (summary.isEmpty()) {
+            root.putNull(name);
+            return;
+        }
+        carsight.protocol.latency.PictureAge.Summary s = summary.get();
+        ObjectNode node = root.putObject(name);
+        node.put("p50", round(s.p50()));
+        node.put("p95", round(s.p95()));
+        node.put("max", round(s.max()));
+        node.put("share200", Math.round(s.share200() * 10000) / 10000.0);
+        node.put("share300", Math.round(s.share300() * 10000) / 10000.0);
+        node.put("share500", Math.round(s.share500() * 10000) / 10000.0);
+        node.put("seconds", round(s.seconds()));
+        node.put("longestGapMs", round(s.longestGapMs()));
     }
 
     private static double round(double v) {

@@ -77,8 +77,12 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
         default void onMeterError(double millis) {
         }
 
-        /** Capture → on screen from the frame's own timecode (test pattern only), ms. */
-        default void onTruth(double millis) {
+        /** A new picture reached the screen, at {@code screenMicros} (the console's wall clock). */
+        default void onPictureShown(long screenMicros) {
+        }
+
+        /** Capture → on screen from the frame's own timecode (test pattern only), ms, for the picture shown then. */
+        default void onTruth(double millis, long screenMicros) {
         }
 
         default void onStats(LinkStats stats) {
@@ -542,9 +546,10 @@ public final class StreamerLink implements AutoCloseable, Picture.Source {
             if (firstFrameMillis < 0) {
                 firstFrameMillis = (System.nanoTime() - connectStartedNanos) / 1_000_000;
             }
+            listener.onPictureShown(screenMicros);
             timecode.ifPresent(t -> {
                 double truth = (screenMicros - t.captureTimeNear(screenMicros)) / 1000.0;
-                listener.onTruth(truth);
+                listener.onTruth(truth, screenMicros);
                 if (truthByScreenTime.size() > 600) {
                     truthByScreenTime.clear(); // frames whose meter value never came: forget them
                 }

@@ -153,6 +153,13 @@ public final class ConsoleApp extends Application {
         }
         video.requestFocus(); // keys work at once; the speed field is one key (S) away
 
+        // every pulse: the picture on screen grows older by itself while no new one comes
+        new javafx.animation.AnimationTimer() {
+            @Override
+            public void handle(long pulseNanos) {
+                model.tick(carsight.protocol.clock.WallClock.nowMicros());
+            }
+        }.start();
         Timeline refresh = new Timeline(new KeyFrame(Duration.seconds(1), e -> history.refresh(System.currentTimeMillis())));
         refresh.setCycleCount(Timeline.INDEFINITE);
         refresh.play();
@@ -241,8 +248,13 @@ public final class ConsoleApp extends Application {
             }
 
             @Override
-            public void onTruth(double millis) {
-                Platform.runLater(() -> model.onTruth(millis, System.currentTimeMillis()));
+            public void onPictureShown(long screenMicros) {
+                Platform.runLater(() -> model.onPictureShown(screenMicros));
+            }
+
+            @Override
+            public void onTruth(double millis, long screenMicros) {
+                Platform.runLater(() -> model.onTruth(millis, screenMicros, System.currentTimeMillis()));
             }
 
             @Override
@@ -301,6 +313,7 @@ public final class ConsoleApp extends Application {
     private void finish() {
         ConsoleOptions o = options;
         if (o.report() != null) {
+            model.tick(carsight.protocol.clock.WallClock.nowMicros()); // the age up to this moment
             double seconds = (System.currentTimeMillis() - startedMillis) / 1000.0;
             try {
                 RunReport.write(o.report(), model, link, seconds);

@@ -5,6 +5,7 @@ import carsight.receiver.LinkState;
 import carsight.console.peer.LinkStats;
 import carsight.protocol.latency.LatencyStats;
 import carsight.protocol.latency.LatencySummary;
+import carsight.protocol.latency.PictureAge;
 import carsight.protocol.speed.BlindDistance;
 import carsight.protocol.speed.DistanceLevel;
 import carsight.protocol.speed.Speed;
@@ -30,12 +31,19 @@ import java.util.Optional;
 public final class ConsoleModel {
 
     public static final long HISTORY_MILLIS = 60_000;
+    /** No new picture for this long: say so over the picture, at once, whatever the link logic decides later. */
+    public static final double STALE_AFTER_MILLIS = 250;
+    /** The picture's age goes into the history at most this often. */
+    private static final long AGE_HISTORY_STEP_MICROS = 100_000;
 
     private final StringProperty linkState = new SimpleStringProperty(LinkState.STOPPED.label());
     private final StringProperty linkDetail = new SimpleStringProperty("");
     private final StringProperty certificate = new SimpleStringProperty("");
     private final ObjectProperty<LinkState> link = new SimpleObjectProperty<>(LinkState.STOPPED);
     private final DoubleProperty latencyMs = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty ageMs = new SimpleDoubleProperty(Double.NaN);
+    private final StringProperty staleText = new SimpleStringProperty("");
+    private final javafx.beans.property.BooleanProperty stale = new javafx.beans.property.SimpleBooleanProperty(false);
     private final DoubleProperty uncertaintyMs = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty truthMs = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty cameraMs = new SimpleDoubleProperty(0);
@@ -59,6 +67,12 @@ public final class ConsoleModel {
     /** |meter − truth| per frame with a timecode, for the run report. */
     private final LatencyStats meterErrors = new LatencyStats(HISTORY_MILLIS, 1_000_000);
     private final Deque<Double> recent = new ArrayDeque<>();
+    /** The age of the picture on screen, by the meter's capture times (what the operator is shown). */
+    private final PictureAge age = new PictureAge();
+    /** The same by the timecode read from the picture itself (test pattern only). */
+    private final PictureAge truthAge = new PictureAge();
+    private final LatencyStats ageHistory = new LatencyStats(HISTORY_MILLIS, 0);
+    private long nextAgeHistoryMicros;
 
     /** Parses what the operator typed; on error the message shows and the last good speed stays. */
     public boolean applySpeed(String text) {
@@ -90,12 +104,38 @@ public final class ConsoleModel {
         screenMs.set(f.screenMillis());
         latencyHistory.add(nowMillis, f.totalMillis());
         distanceHistory.add(nowMillis, new BlindDistance(Math.max(0, f.totalMillis()), speed.get()).metres());
-        refreshDistance();
+        age.captured(f.screenTimeMicros(), f.screenTimeMicros() - Math.round(f.totalMillis() * 1000));
     }
 
-    public void onTruth(double millis, long nowMillis) {
+    /** A new picture reached the screen (its pulse's time, µs on the console's wall clock). */
+    public void onPictureShown(long screenMicros) {
+        age.shown(screenMicros);
+    }
+
+    /** The timecode read from the picture shown at {@code screenMicros}: it was {@code millis} old then. */
+    public void onTruth(double millis, long screenMicros, long nowMillis) {
         truthMs.set(millis);
         truthHistory.add(nowMillis, millis);
+        truthAge.shownWithCapture(screenMicros, screenMicros - Math.round(millis * 1000));
+    }
+
+    /**
+     * Every render pulse: the big number becomes the age of the picture on screen now (it grows while no new picture
+     * comes), the overlay's distance follows it, and a picture that stopped changing is said to be stale.
+     */
+    public void tick(long nowMicros) {
+        age.advance(nowMicros);
+        truthAge.advance(nowMicros);
+        ageMs.set(age.ageMillis(nowMicros).orElse(Double.NaN));
+        double since = age.sinceNewPictureMillis(nowMicros).orElse(0);
+        boolean frozen = since >= STALE_AFTER_MILLIS;
+        stale.set(frozen);
+        staleText.set(frozen ? String.format(Locale.ROOT, "no new picture for %.1f s", since / 1000) : "");
+        if (!Double.isNaN(ageMs.get()) && nowMicros >= nextAgeHistoryMicros) {
+            ageHistory.add(nowMicros / 1000, ageMs.get());
+            nextAgeHistoryMicros = nowMicros + AGE_HISTORY_STEP_MICROS;
+        }
+        refreshDistance();
     }
 
     public void onMeterError(double millis, long nowMillis) {
@@ -116,10 +156,7 @@ public final class ConsoleModel {
         link.set(state);
         linkState.set(state.label());
         linkDetail.set(detail);
-        if (state != LinkState.LIVE) {
-            distanceText.set(state == LinkState.LINK_LOST ? "LINK LOST — the picture is not live" : state.label());
-            level.set(DistanceLevel.RED);
-        }
+        refreshDistance();
     }
 
     public void onStats(LinkStats s) {
@@ -144,13 +181,49 @@ public final class ConsoleModel {
         streamText.set(String.format(Locale.ROOT, "%dx%d @ %.0f fps · %s", width, height, fps, camera));
     }
 
+    /**
+     * The overlay: the picture's age × speed while live (the car keeps moving while the picture is frozen); once the
+     * link is lost, that it is lost and how far behind the picture still on screen is.
+     */
     private void refreshDistance() {
-        if (link.get() != LinkState.LIVE || Double.isNaN(latencyMs.get())) {
+        LinkState state = link.get();
+        double shownAge = ageMs.get();
+        if (Double.isNaN(shownAge)) {
+            if (state != LinkState.LIVE) {
+                distanceText.set(state == LinkState.LINK_LOST ? "LINK LOST — the picture is not live" : state.label());
+                level.set(DistanceLevel.RED);
+            }
             return;
         }
-        BlindDistance d = new BlindDistance(Math.max(0, latencyMs.get()), speed.get());
-        distanceText.set(d.describe());
-        level.set(d.level(thresholds.get()));
+        BlindDistance d = new BlindDistance(Math.max(0, shownAge), speed.get());
+        if (state == LinkState.LIVE) {
+            distanceText.set(d.describe());
+            level.set(d.level(thresholds.get()));
+        } else {
+            distanceText.set((state == LinkState.LINK_LOST ? "LINK LOST" : state.label()) + " — picture " + d.describe());
+            level.set(DistanceLevel.RED);
+        }
+    }
+
+    /** How far the car has gone since the picture on screen was captured, at the speed in use; NaN before a picture. */
+    public double distanceMetres() {
+        double shownAge = ageMs.get();
+        return Double.isNaN(shownAge) ? Double.NaN : new BlindDistance(Math.max(0, shownAge), speed.get()).metres();
+    }
+
+    /** The age of the picture on screen over the whole run, by the meter. */
+    public Optional<PictureAge.Summary> ageSummary() {
+        return age.summary();
+    }
+
+    /** The same by the timecode (test pattern only). */
+    public Optional<PictureAge.Summary> truthAgeSummary() {
+        return truthAge.summary();
+    }
+
+    /** The picture's age over the last 60 s, a point every 100 ms. */
+    public double[][] ageSeries(long nowMillis) {
+        return ageHistory.series(nowMillis);
     }
 
     public Optional<LatencySummary> latencySummary() {
@@ -190,7 +263,13 @@ public final class ConsoleModel {
     public StringProperty linkDetailProperty() { return linkDetail; }
     public StringProperty certificateProperty() { return certificate; }
     public ObjectProperty<LinkState> linkProperty() { return link; }
+    /** The median latency of the last nine frames shown (a smaller figure beside the age). */
     public DoubleProperty latencyMsProperty() { return latencyMs; }
+    /** How old the picture on screen is now, ms (NaN before the first). */
+    public DoubleProperty ageMsProperty() { return ageMs; }
+    /** "no new picture for 1.2 s", or empty while pictures come. */
+    public StringProperty staleTextProperty() { return staleText; }
+    public javafx.beans.property.BooleanProperty staleProperty() { return stale; }
     public DoubleProperty uncertaintyMsProperty() { return uncertaintyMs; }
     public DoubleProperty truthMsProperty() { return truthMs; }
     public DoubleProperty cameraMsProperty() { return cameraMs; }

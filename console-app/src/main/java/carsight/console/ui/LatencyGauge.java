@@ -11,21 +11,38 @@ import javafx.scene.layout.VBox;
 import java.util.Locale;
 
 /**
- * The latency meter: the current capture → screen estimate in large type, its ± uncertainty from clock sync, and a
- * bar that splits it into camera → sent, network, receiver (jitter buffer + decode) and on screen.
+ * The latency meter: in large type how old the picture on screen is now (capture → now, growing while the picture is
+ * frozen); beside it the recent frames' capture → screen median, its ± uncertainty from clock sync, and a bar that
+ * splits a frame's time into camera → sent, network, receiver (jitter buffer + decode) and on screen.
  */
 public final class LatencyGauge extends VBox {
 
     public LatencyGauge(ConsoleModel model) {
         getStyleClass().add("latency-gauge");
-        Label title = new Label("LATENCY  capture → screen");
+        Label title = new Label("LATENCY  age of the picture on screen");
         title.getStyleClass().add("caption");
         Label value = new Label();
         value.getStyleClass().add("latency-value");
         value.setId("latency");
         value.textProperty().bind(Bindings.createStringBinding(() -> {
-            double ms = model.latencyMsProperty().get();
+            double ms = model.ageMsProperty().get();
             return Double.isNaN(ms) ? "— ms" : String.format(Locale.ROOT, "%.0f ms", ms);
+        }, model.ageMsProperty()));
+        model.staleProperty().addListener((obs, was, now) -> {
+            if (now) {
+                value.getStyleClass().add("latency-stale");
+            } else {
+                value.getStyleClass().remove("latency-stale");
+            }
+        });
+        Label frames = new Label();
+        frames.getStyleClass().add("caption");
+        frames.setId("frame-latency");
+        frames.setWrapText(true);
+        frames.textProperty().bind(Bindings.createStringBinding(() -> {
+            double ms = model.latencyMsProperty().get();
+            return Double.isNaN(ms) ? "frames: none yet"
+                    : String.format(Locale.ROOT, "frames %.0f ms capture → screen (last 9)", ms);
         }, model.latencyMsProperty()));
         Label uncertainty = new Label();
         uncertainty.getStyleClass().add("caption");
@@ -66,6 +83,6 @@ public final class LatencyGauge extends VBox {
             legend.getChildren().add(key);
         }
         HBox.setHgrow(bar, Priority.ALWAYS);
-        getChildren().addAll(title, value, uncertainty, bar, legend);
+        getChildren().addAll(title, value, frames, uncertainty, bar, legend);
     }
 }

@@ -98,7 +98,7 @@ class ConsoleNetworkTest {
             JsonNode r = report(console(streamer.url, 15, reportFile), reportFile, 60);
 
             for (String field : List.of("framesRendered", "durationS", "firstFrameMs", "reconnects", "latencyMs",
-                    "truthLatencyMs", "meterErrorMs", "speedMps", "blindDistanceM")) {
+                    "truthLatencyMs", "meterErrorMs", "speedMps", "blindDistanceM", "ageMs", "truthAgeMs")) {
                 assertThat(r.has(field)).as("report field %s in %s", field, r).isTrue();
             }
             System.out.println("console at 1280x720@30: " + r.path("framesRendered") + " frames drawn in "
@@ -112,6 +112,10 @@ class ConsoleNetworkTest {
             assertThat(Math.abs(meter - truth)).as("|meter p50 − truth p50| in %s", r).isLessThanOrEqualTo(5.0);
             assertThat(r.path("meterErrorMs").path("p50").asDouble()).as("per frame |meter − truth| p50 in %s", r)
                     .isLessThanOrEqualTo(10.0);
+            // the picture's age over time: never less than the latency of the frame under it, counted over the run
+            assertThat(r.path("truthAgeMs").path("p50").asDouble()).as("%s", r).isGreaterThanOrEqualTo(truth - 1);
+            assertThat(r.path("ageMs").path("seconds").asDouble()).as("%s", r).isGreaterThan(5);
+            assertThat(r.path("ageMs").path("share500").asDouble()).as("%s", r).isBetween(0.0, 1.0);
             assertThat(r.path("blindDistanceM").path("p50").asDouble())
                     .isCloseTo(meter / 1000 * 13.889, org.assertj.core.data.Offset.offset(0.05));
         }
@@ -173,6 +177,9 @@ class ConsoleNetworkTest {
                     + String.join("\n", link) + "\nstreamer:\n" + String.join("\n",
                     streamer.log().lines().filter(l -> l.contains("viewer") || l.contains("consent")).toList()));
             assertThat(r.path("framesRendered").asLong()).as("%s", r).isGreaterThan(60);
+            // ten seconds without a new picture: the age over time saw them all, by the meter and by the timecode
+            assertThat(r.path("ageMs").path("max").asDouble()).as("%s", r).isGreaterThan(9_000);
+            assertThat(r.path("truthAgeMs").path("longestGapMs").asDouble()).as("%s", r).isGreaterThan(9_000);
 
             // the session that went dark ended on the streamer: only the console's new one may remain, then none
             org.awaitility.Awaitility.await("no viewer left on the streamer").atMost(java.time.Duration.ofSeconds(30))

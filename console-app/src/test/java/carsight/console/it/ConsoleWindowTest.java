@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,16 +187,53 @@ class ConsoleWindowTest {
                 assertThat(afterSpeed.lines().filter(l -> l.contains("link: connecting")).count())
                         .as("Enter in the speed field did not reconnect:\n%s", afterSpeed).isEqualTo(1);
 
-                // 3. reconnect mid-stream with the Connect button → the picture moves again
+                // 3. a blackout (a tunnel): the picture freezes; the big number is how old the picture under it is and
+                //    grows by itself, the banner says so at once, the overlay's metres follow; then the picture moves again
+                net.dark(consoleNs);
+                long darkAt = System.currentTimeMillis();
+                List<JsonNode> frozen = new ArrayList<>();
+                await("the window read through a 3 s blackout").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            readings(reader).stream().filter(r -> r.path("at").asLong() > darkAt + 700)
+                                    .filter(r -> !frozen.contains(r)).forEach(frozen::add);
+                            return System.currentTimeMillis() > darkAt + 3_000;
+                        });
+                net.light(consoleNs);
+                long lightAt = System.currentTimeMillis();
+                List<JsonNode> read = frozen.stream().filter(r -> r.path("timecode").isNumber()
+                        && r.path("at").asLong() <= lightAt && r.path("latency").asText().matches("\\d+ ms")).toList();
+                assertThat(read).as("readings of the window during the blackout: %s", frozen).hasSizeGreaterThan(3);
+                double lastAge = 0;
+                for (JsonNode r : read) {
+                    double shownAge = Double.parseDouble(r.path("latency").asText().replace(" ms", ""));
+                    double pictureAge = r.path("at").asLong() - r.path("timecode").asLong() / 1000.0;
+                    // never younger than the picture under it (less the pulse the number was set in)
+                    assertThat(shownAge).as("the number against the picture under it: %s", r).isGreaterThanOrEqualTo(pictureAge - 50);
+                    assertThat(r.path("stale").asText()).as("%s", r).startsWith("no new picture for");
+                    Matcher m = Pattern.compile("(\\d+) ms × 8\\.3 m/s = (\\d+\\.\\d\\d) m").matcher(r.path("overlay").asText());
+                    assertThat(m.find()).as("the overlay: %s", r).isTrue();
+                    assertThat(Double.parseDouble(m.group(2))).as("%s", r).isGreaterThanOrEqualTo((pictureAge - 50) / 1000 * 8.33);
+                    assertThat(shownAge).as("the number grows by itself: %s", read).isGreaterThanOrEqualTo(lastAge);
+                    lastAge = shownAge;
+                }
+                assertThat(lastAge).as("%s", read).isGreaterThan(2_000);
+                System.out.println("blackout: the window read " + read.stream().map(r -> r.path("latency").asText() + " / "
+                        + r.path("stale").asText() + " / " + r.path("overlay").asText()).toList());
+                awaitMovingPicture(reader, lightAt, 3, "the picture moves again after the blackout");
+                await("the banner goes with the new pictures").atMost(Duration.ofSeconds(10))
+                        .until(() -> window(reader).path("stale").asText().isEmpty());
+
+                // 4. reconnect mid-stream with the Connect button → the picture moves again
                 JsonNode w = window(reader);
+                long connectsBefore = Files.readString(log).lines().filter(l -> l.contains("link: connecting")).count();
                 long clickedAt = System.currentTimeMillis();
                 xdotool("mousemove", "--sync", String.valueOf(w.path("connectX").asInt()),
                         String.valueOf(w.path("connectY").asInt()), "click", "1");
                 await("Connect reconnects").atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).lines()
-                        .filter(l -> l.contains("link: connecting")).count() == 2);
+                        .filter(l -> l.contains("link: connecting")).count() == connectsBefore + 1);
                 awaitMovingPicture(reader, clickedAt + 500, 5, "the picture moves again after the reconnect");
 
-                // 4. a bad address typed in the top bar: said what a good one looks like, the link left alone; an
+                // 5. a bad address typed in the top bar: said what a good one looks like, the link left alone; an
                 //    edit clears the message; a click on the picture gives the keys back to the window
                 w = window(reader);
                 xdotool("mousemove", "--sync", String.valueOf(w.path("addressX").asInt()),
@@ -215,9 +254,9 @@ class ConsoleWindowTest {
                 await("a click on the picture gives the keys back").atMost(Duration.ofSeconds(10))
                         .until(() -> window(reader).path("focus").asText().equals("video"));
                 assertThat(Files.readString(log).lines().filter(l -> l.contains("link: connecting")).count())
-                        .as("a bad address leaves the link be").isEqualTo(2);
+                        .as("a bad address leaves the link be").isEqualTo(connectsBefore + 1);
 
-                // 5. B: the browser viewer of the streamer on screen (not the half-typed address), with the token, and
+                // 6. B: the browser viewer of the streamer on screen (not the half-typed address), with the token, and
                 //    its address shown in the panel
                 xdotool("key", "b");
                 await("the stand-in browser was asked").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(opened));

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * The real console (its own {@link Launcher}, its real window), plus a reader of what that window shows, for tests
  * that drive it with the keyboard and mouse from outside (xdotool on Xvfb). Four times a second it writes one line
  * to {@code -Dcarsight.window-reader=FILE}: the overlay's text, the status, the speed field, which control has the
- * keyboard, where the Connect button is on the screen, the browser panel's address, and the timecode read from a
- * snapshot of the picture as drawn.
+ * keyboard, where the Connect button is on the screen, the browser panel's address, the timecode read from a
+ * snapshot of the picture as drawn, the meter's big number and the stale-picture banner (empty while hidden).
  */
 public final class WindowReader {
 
@@ -79,13 +79,15 @@ public final class WindowReader {
         Bounds v = video == null ? null : video.localToScreen(video.getBoundsInLocal());
         return String.format(Locale.ROOT, "{\"at\":%d,\"overlay\":%s,\"status\":%s,\"speed\":%s,\"focus\":%s,"
                         + "\"connectX\":%.0f,\"connectY\":%.0f,\"addressX\":%.0f,\"addressY\":%.0f,\"videoX\":%.0f,"
-                        + "\"videoY\":%.0f,\"addressError\":%s,\"browserPanel\":%s,\"browserUrl\":%s,\"timecode\":%s}",
+                        + "\"videoY\":%.0f,\"addressError\":%s,\"browserPanel\":%s,\"browserUrl\":%s,\"timecode\":%s,"
+                        + "\"latency\":%s,\"stale\":%s}",
                 System.currentTimeMillis(), text(scene, "#distance"), text(scene, "#status"), text(scene, "#speed"),
                 json(focus == null ? "" : focus.getId() == null ? focus.getClass().getSimpleName() : focus.getId()),
                 c == null ? -1 : c.getCenterX(), c == null ? -1 : c.getCenterY(),
                 a == null ? -1 : a.getCenterX(), a == null ? -1 : a.getCenterY(),
                 v == null ? -1 : v.getCenterX(), v == null ? -1 : v.getCenterY(), text(scene, "#address-error"),
-                panel != null && panel.isVisible(), text(scene, "#browser-url"), timecode(scene));
+                panel != null && panel.isVisible(), text(scene, "#browser-url"), timecode(scene), text(scene, "#latency"),
+                visible(scene, "#stale") ? text(scene, "#stale") : "\"\"");
     }
 
     /** The timecode in the picture as drawn: a snapshot of the video's image view, read at its displayed size. */
@@ -108,6 +110,11 @@ public final class WindowReader {
             return (int) Math.round(0.299 * ((argb >> 16) & 0xFF) + 0.587 * ((argb >> 8) & 0xFF) + 0.114 * (argb & 0xFF));
         }, frameWidth);
         return tc.map(t -> String.valueOf(t.captureTimeNear(System.currentTimeMillis() * 1000L))).orElse("null");
+    }
+
+    private static boolean visible(Scene scene, String selector) {
+        Node node = scene.lookup(selector);
+        return node != null && node.isVisible();
     }
 
     private static String text(Scene scene, String selector) {

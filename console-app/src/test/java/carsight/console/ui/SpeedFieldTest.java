@@ -28,7 +28,10 @@ class SpeedFieldTest {
     void start(Stage stage) {
         model = new ConsoleModel();
         model.onLink(LinkState.LIVE, "test");
-        model.onLatency(new FrameLatency(1, 112, 40, 30, 30, 12, 0), 0);
+        // a picture shown at t = 1 s that was captured 112 ms before; the clock stands still in this test
+        model.onPictureShown(1_000_000);
+        model.onLatency(new FrameLatency(1, 112, 40, 30, 30, 12, 1_000_000), 0);
+        model.tick(1_000_000);
         stage.setScene(new Scene(new VBox(new SpeedField(model), new DistanceOverlay(model)), 500, 300));
         stage.show();
     }

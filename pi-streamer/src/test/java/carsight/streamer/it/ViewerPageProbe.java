@@ -35,6 +35,17 @@ public final class ViewerPageProbe {
               pageP50: p50(page), truthP50: p50(truth), pageSamples: page.length, truthSamples: truth.length, log: window.carsightLog || []});
             """;
 
+    /** What the page shows now, and how old the picture under it is by its own timecode (null when unreadable). */
+    private static final String FROZEN = BrowserTimecode.READER + """
+            const v = document.getElementById('video');
+            const now = performance.now();
+            const capture = carsightCaptureMicros(v, {expectedDisplayTime: now});
+            return JSON.stringify({latency: document.querySelector('[data-testid=latency]').textContent,
+              stale: document.querySelector('[data-testid=stale]').textContent,
+              distance: document.querySelector('[data-testid=distance]').textContent,
+              pictureAgeMs: capture === null ? null : carsightMillisSince(capture, now)});
+            """;
+
     private static final String STATUS = "document.querySelector('[data-testid=status]').textContent";
     private static final String FRAMES = "document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames";
 
@@ -111,6 +122,13 @@ public final class ViewerPageProbe {
             status = String.valueOf(js.executeScript("return document.querySelector('[data-testid=status]').textContent"));
         }
         json.append(",\"duringOutage\":").append(js.executeScript(SUMMARY));
+        // the picture frozen on the page: four readings of the big number, the banner, and the picture under them
+        json.append(",\"frozen\":[");
+        for (int i = 0; i < 4; i++) {
+            Thread.sleep(300);
+            json.append(i == 0 ? "" : ",").append(js.executeScript(FROZEN));
+        }
+        json.append("]");
         deadline = System.nanoTime() + 45_000_000_000L;
         while (!status.equals("live") && System.nanoTime() < deadline) {
             Thread.sleep(100);

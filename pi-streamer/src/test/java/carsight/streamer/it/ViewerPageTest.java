@@ -97,6 +97,22 @@ class ViewerPageTest {
                 .as("|page p50 − timecode truth p50| in %s", playing).isLessThanOrEqualTo(10.0);
 
         assertThat(r.path("duringOutage").path("status").asText()).as(context).containsAnyOf("link lost", "cannot reach");
+        // the picture frozen: the number is how old the picture under it is, growing, said stale
+        double lastAge = 0;
+        int checked = 0;
+        for (JsonNode f : r.path("frozen")) {
+            double shownAge = Double.parseDouble(f.path("latency").asText().replace(" ms", ""));
+            assertThat(f.path("stale").asText()).as("%s", f).startsWith("no new picture for");
+            assertThat(shownAge).as("the number grows by itself: %s", r.path("frozen")).isGreaterThanOrEqualTo(lastAge);
+            lastAge = shownAge;
+            if (f.path("pictureAgeMs").isNumber()) {
+                checked++;
+                assertThat(shownAge).as("never younger than the picture under it: %s", f)
+                        .isGreaterThanOrEqualTo(f.path("pictureAgeMs").asDouble() - 50);
+            }
+        }
+        assertThat(r.path("frozen").size()).as(context).isEqualTo(4);
+        System.out.println("page during the outage (" + checked + " readings held against the picture): " + r.path("frozen"));
         assertThat(r.path("afterRestart").path("status").asText()).as(context).isEqualTo("live");
         assertThat(r.path("afterRestart").path("videoWidth").asInt()).isEqualTo(640);
         long liveAgainMs = r.path("liveAgainAtMs").asLong() - upAtMs;
