@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Builds the camera {@code --camera} names: auto, rpicam, test-pattern or file:PATH. */
+/**
+ * Builds the camera {@code --camera} names: auto, rpicam, test-pattern (test-pattern:road for the road scene, whose
+ * texture and motion use the bitrate as a camera on a road does) or file:PATH.
+ */
 public final class CameraFactory {
 
     private static final System.Logger LOG = System.getLogger(CameraFactory.class.getName());
@@ -25,7 +28,10 @@ public final class CameraFactory {
                                 + "installed — install rpicam-apps")), settings);
             }
             case "test-pattern" -> {
-                return testPattern(settings);
+                return testPattern(settings, false);
+            }
+            case "test-pattern:road" -> {
+                return testPattern(settings, true);
             }
             case "auto" -> {
                 Optional<String> program = findOnPath("rpicam-vid").or(() -> findOnPath("libcamera-vid"));
@@ -35,18 +41,19 @@ public final class CameraFactory {
                 }
                 LOG.log(System.Logger.Level.WARNING, "camera: auto → TEST PATTERN: neither rpicam-vid nor libcamera-vid "
                         + "is installed, so no real camera is used. Install rpicam-apps on the Pi, or pass --camera.");
-                return testPattern(settings);
+                return testPattern(settings, false);
             }
-            default -> throw new CameraException("--camera must be auto, rpicam, test-pattern or file:PATH, got '" + name + "'");
+            default -> throw new CameraException("--camera must be auto, rpicam, test-pattern, test-pattern:road or "
+                    + "file:PATH, got '" + name + "'");
         }
     }
 
-    private static Camera testPattern(CameraSettings settings) {
+    private static Camera testPattern(CameraSettings settings, boolean road) {
         Optional<String> ffmpeg = findOnPath("ffmpeg");
         if (ffmpeg.isEmpty()) {
             return new JCodecPatternCamera(settings); // slower, and says so loudly
         }
-        return new TestPatternCamera(settings, ffmpeg.get());
+        return new TestPatternCamera(settings, ffmpeg.get(), road);
     }
 
     static Optional<String> findOnPath(String program) {

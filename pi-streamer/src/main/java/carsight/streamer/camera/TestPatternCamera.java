@@ -51,9 +51,17 @@ public final class TestPatternCamera implements Camera {
     private long sequence;
     private boolean announced;
 
+    private final boolean road;
+
     public TestPatternCamera(CameraSettings settings, String ffmpegPath) {
+        this(settings, ffmpegPath, false);
+    }
+
+    /** @param road draw the road scene (texture and motion that use the bitrate) instead of the plain pattern */
+    public TestPatternCamera(CameraSettings settings, String ffmpegPath, boolean road) {
         this.settings = settings;
         this.ffmpeg = ffmpegPath;
+        this.road = road;
         this.bitrateBps = settings.bitrateBps();
     }
 
@@ -199,7 +207,7 @@ public final class TestPatternCamera implements Camera {
     }
 
     private void draw() {
-        TestPatternPainter painter = new TestPatternPainter(settings.width(), settings.height());
+        TestPatternPainter painter = new TestPatternPainter(settings.width(), settings.height(), road);
         ByteBuffer bytes = ByteBuffer.allocate(settings.width() * settings.height() * 4).order(ByteOrder.LITTLE_ENDIAN);
         long intervalNanos = (long) (1_000_000_000L / settings.fps());
         long next = System.nanoTime();
@@ -268,7 +276,7 @@ public final class TestPatternCamera implements Camera {
 
     @Override
     public String describe() {
-        return "test pattern " + new CameraSettings(settings.width(), settings.height(), settings.fps(), bitrateBps,
+        return (road ? "test pattern (road) " : "test pattern ") + new CameraSettings(settings.width(), settings.height(), settings.fps(), bitrateBps,
                 settings.gopFrames()).describe();
     }
 

@@ -32,9 +32,10 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
 
             Streams a Raspberry Pi camera's hardware H.264 to WebRTC viewers (console and browser), without transcoding.
 
-              --camera auto|rpicam|test-pattern|file:PATH
+              --camera auto|rpicam|test-pattern|test-pattern:road|file:PATH
                                     video source (default auto: rpicam when rpicam-vid/libcamera-vid is installed,
-                                    else the test pattern)
+                                    else the test pattern; test-pattern:road adds a moving textured ground that
+                                    uses the bitrate as a camera on a road does)
               --size WxH            picture size (default 640x480: the camera v2 runs it at up to ~200 fps)
               --fps N               frames per second (default 30)
               --bitrate BPS         target bitrate, e.g. 1500000, 1.5M or 800k (default 1.5M)
@@ -165,8 +166,10 @@ public record StreamerOptions(String camera, CameraSettings cameraSettings, Stri
 
     private static StreamerOptions build(Map<String, List<String>> o) throws UsageException {
         String camera = o.containsKey("camera") ? last(o, "camera") : "auto";
-        if (!(camera.equals("auto") || camera.equals("rpicam") || camera.equals("test-pattern") || camera.startsWith("file:"))) {
-            throw new UsageException("--camera must be auto, rpicam, test-pattern or file:PATH, got '" + camera + "'");
+        if (!(camera.equals("auto") || camera.equals("rpicam") || camera.equals("test-pattern")
+                || camera.equals("test-pattern:road") || camera.startsWith("file:"))) {
+            throw new UsageException("--camera must be auto, rpicam, test-pattern, test-pattern:road or file:PATH, got '"
+                    + camera + "'");
         }
         if (camera.equals("file:")) {
             throw new UsageException("--camera file: needs a path, e.g. file:/home/pi/drive.h264");
