@@ -149,14 +149,62 @@ public final class NetNamespaces implements AutoCloseable {
     }
 
     /**
-     * Lets {@code ns} send no faster than {@code kbit} kbit/s on each of its veth links (a token bucket with a
-     * second's queue, as a radio link at the edge of its range or a full cell would), or changes that rate.
+     * Joins two namespaces with an emulated link instead of a veth pair: the project's user-space link emulator
+     * ({@code bench/link/roadlink.py}, the one the road benchmark uses) between a TUN device in each, with
+     * {@code addressA} and {@code addressB} (plain addresses, each the other's peer). {@code up} (A → B) and
+     * {@code down} (B → A) are its link descriptions, e.g. {@code steps=0:1mbit/40:3mbit,delay=20,queue=125000} or
+     * {@code trace=…/ATT-LTE-driving.up,delay=30}. Returns once the link carries packets; it runs inside
+     * {@code nsA} and ends with the namespaces (or earlier, {@link EmulatedLink#close}).
      */
-    public void limitRate(String ns, int kbit) throws IOException {
-        for (String line : run("ip", "-n", ns, "-o", "link", "show", "type", "veth").check().output().lines().toList()) {
-            String device = line.split(":\\s+")[1].split("@")[0];
-            run("ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", device, "root", "tbf", "rate", kbit + "kbit",
-                    "burst", "16kb", "latency", "1000ms").check();
+    public EmulatedLink emulatedLink(String nsA, String addressA, String nsB, String addressB, String up, String down,
+                                     Path stats) throws IOException {
+        int n = LINKS.incrementAndGet();
+        Path output = Files.createTempFile("carsight-link", ".log");
+        List<String> command = List.of("python3", EmulatedLink.script().toString(), "--ns-a", nsA, "--ns-b", nsB,
+                "--addr-a", addressA, "--addr-b", addressB, "--name", "csroad" + n, "--up", up, "--down", down,
+                "--stats", stats.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!Files.readString(output).contains("ready")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("the emulated link did not come up: " + String.join(" ", command) + "\n"
+                        + Files.readString(output));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        return new EmulatedLink(process, stats);
+    }
+
+    /** A running emulated link; {@link #close} ends it (its stats file then has its summary). */
+    public record EmulatedLink(Process process, Path stats) implements AutoCloseable {
+
+        /** {@code bench/link/roadlink.py}, found from the working directory (the repository or one of its modules). */
+        static Path script() throws IOException {
+            for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve("bench/link/roadlink.py");
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+            throw new IOException("bench/link/roadlink.py not found above " + Path.of("").toAbsolutePath());
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
