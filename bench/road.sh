@@ -22,6 +22,8 @@
 # Usage: bash bench/road.sh [SECONDS | --quick] [OUTPUT_DIR]     (default 60 s a run, output to bench/results)
 #   ROAD_SCENARIOS="att-lte step" ROAD_SENDERS="carsight libwebrtc" narrow a run down.
 #   --quick: the ATT trace for 25 s with every sender, into a scratch directory (the bench smoke runs it).
+# The relay scenario: the car publishes once (--relay) to Janus in its own namespace over the ATT trace, and both
+# receivers watch through Janus (libwebrtc is not run there: Chromium cannot publish to a streaming mountpoint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -37,7 +39,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 20)); then
   echo "usage: bash bench/road.sh [SECONDS, at least 20 | --quick] [OUTPUT_DIR]" >&2
   exit 2
 fi
-scenarios=${ROAD_SCENARIOS:-att-lte tmobile-umts verizon-lte step jitter loss wifi-bursts policer four-viewers no-feedback}
+scenarios=${ROAD_SCENARIOS:-att-lte tmobile-umts verizon-lte step jitter loss wifi-bursts policer four-viewers no-feedback relay}
 senders=${ROAD_SENDERS:-carsight carsight-pi-like libwebrtc}
 mkdir -p "$out"
 work=$(mktemp -d /tmp/carsight-road.XXXXXX)
@@ -65,6 +67,8 @@ scenario_link() {
     # four viewers share it: 6 Mbit/s of cameras on 4
     four-viewers) echo "rate=4mbit,delay=30,queue=500000" ;;
     no-feedback) echo "rate=1mbit,delay=30,queue=500000" ;;
+    # the car publishes once to a Janus relay over the ATT trace; the viewers watch through Janus on a plain link
+    relay) echo "trace=$traces/ATT-LTE-driving.up,delay=30,queue=500000" ;;
     *) bench_fail "unknown scenario '$1' (see the list at the top of bench/road.sh)" ;;
   esac
 }
@@ -72,14 +76,14 @@ scenario_link() {
 # the trace behind a scenario, for its own outages (none for the synthetic links)
 scenario_trace() {
   case "$1" in
-    att-lte) echo "$traces/ATT-LTE-driving.up" ;;
+    att-lte|relay) echo "$traces/ATT-LTE-driving.up" ;;
     tmobile-umts) echo "$traces/TMobile-UMTS-driving.up" ;;
     verizon-lte) echo "$traces/Verizon-LTE-short.up" ;;
     *) echo "" ;;
   esac
 }
 
-BENCH_NAMESPACES="rd-car rd-v1 rd-v2"
+BENCH_NAMESPACES="rd-car rd-v1 rd-v2 rd-relay"
 trap bench_cleanup EXIT
 
 # a fresh car and two viewer namespaces (nothing kept from the run before)
@@ -116,9 +120,34 @@ table inet road_no_feedback {
 NFT
 }
 
-# sender NAME DIR: starts it in the car's namespace on 0.0.0.0:8080 (every link reaches it); sets sender_pid
+# relay DIR: Janus (streaming plugin, HTTP API) in its own namespace at 203.0.113.1, reached by the car over its
+# emulated uplink (link 0, the relay's end 198.51.100.2) and by the viewers' namespace over a plain veth; sets relay_pid
+relay_url="janus+http://203.0.113.1:8088/janus?mountpoint=7"
+relay() {
+  local dir=$1
+  ip link add rdrelaya type veth peer name rdrelayb
+  ip link set rdrelaya netns rd-relay
+  ip link set rdrelayb netns rd-v1
+  ip -n rd-relay addr add 203.0.113.1/24 dev rdrelaya
+  ip -n rd-v1 addr add 203.0.113.2/24 dev rdrelayb
+  ip -n rd-relay link set rdrelaya up
+  ip -n rd-v1 link set rdrelayb up
+  ip -n rd-car route add 203.0.113.1/32 dev road0 # the API and the media port, over the car's uplink
+  bench_janus_config "$dir/janus" 203.0.113.1 5004 || bench_fail "cannot configure Janus"
+  ip netns exec rd-relay bash -c 'ulimit -c 0; exec janus -F "$0" -o' "$dir/janus" > "$dir/janus.log" 2>&1 &
+  relay_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "HTTP webserver started" "$dir/janus.log" && return 0
+    sleep 0.1
+  done
+  bench_fail "Janus did not start" "$dir/janus.log"
+}
+
+# sender NAME DIR [STREAMER OPTIONS...]: starts it in the car's namespace on 0.0.0.0:8080 (every link reaches it);
+# sets sender_pid
 sender() {
   local name=$1 dir=$2
+  shift 2
   case "$name" in
     carsight|carsight-pi-like)
       local camera=test-pattern:road env_path=$PATH
@@ -132,7 +161,7 @@ sender() {
       fi
       ip netns exec rd-car env PATH="$env_path" java -jar pi-streamer/target/carsight-streamer.jar \
           --listen 0.0.0.0:8080 --camera "$camera" --size 640x480 --fps 30 --bitrate "$camera_bps" --token "$token" \
-          --state-dir "$dir/state" > "$dir/sender.log" 2>&1 &
+          --state-dir "$dir/state" "$@" > "$dir/sender.log" 2>&1 &
       sender_pid=$!
       ;;
     libwebrtc)
@@ -165,6 +194,13 @@ console() {
   receivers+=($!)
 }
 
+# chromium_relay NS DIR: headless Chromium watching the relay's mountpoint (Janus's own offer)
+chromium_relay() {
+  ip netns exec "$1" java -cp "$cp" carsight.streamer.it.ChromiumJanusProbe http://203.0.113.1:8088 7 "$((seconds - 3))" \
+      "$2/chromium.json" > "$2/chromium.log" 2>&1 &
+  receivers+=($!)
+}
+
 # webrtc NS URL DIR NAME: another viewer (webrtc-java), for the shared uplink
 webrtc() {
   ip netns exec "$1" java -cp "$cp" carsight.streamer.it.WebrtcReceiverProbe "$2" "$token" "$((seconds - 3))" \
@@ -192,35 +228,55 @@ print(json.dumps(r))" "$1" "$2" "$3" >> "$work/rows.jsonl" \
 for scenario in $scenarios; do
   up=$(scenario_link "$scenario")
   for name in $senders; do
+    if [ "$scenario" = relay ] && [ "$name" = libwebrtc ]; then
+      echo "road: relay, libwebrtc: not run (Chromium cannot publish to Janus's streaming mountpoint)" >&2
+      continue
+    fi
     dir=$work/$scenario-$name
     mkdir -p "$dir"
     echo "road: $scenario, $name ($seconds s)..." >&2
     namespaces
     receivers=()
-    link 0 rd-v1 "$up" "$dir"
-    if [ "$scenario" != four-viewers ]; then
-      link 1 rd-v2 "$up" "$dir"
+    relay_pid=
+    if [ "$scenario" = relay ]; then
+      link 0 rd-relay "$up" "$dir"
+      relay "$dir"
+      sender "$name" "$dir" --relay "$relay_url"
+      for _ in $(seq 1 150); do
+        grep -q "relay: publishing to" "$dir/sender.log" && break
+        sleep 0.1
+      done
+    else
+      link 0 rd-v1 "$up" "$dir"
+      if [ "$scenario" != four-viewers ]; then
+        link 1 rd-v2 "$up" "$dir"
+      fi
+      if [ "$scenario" = no-feedback ]; then
+        no_feedback rd-v1
+        no_feedback rd-v2
+      fi
+      sender "$name" "$dir"
     fi
-    if [ "$scenario" = no-feedback ]; then
-      no_feedback rd-v1
-      no_feedback rd-v2
-    fi
-    sender "$name" "$dir"
     started=$(date +%s%3N)
     window_start=$((started + settle * 1000))
     window_end=$((started + (seconds - 3) * 1000))
-    chromium rd-v1 http://198.51.100.1:8080 "$dir" chromium
-    if [ "$scenario" = four-viewers ]; then
-      console rd-v1 http://198.51.100.1:8080 "$dir"
-      webrtc rd-v1 http://198.51.100.1:8080 "$dir" viewer3
-      webrtc rd-v1 http://198.51.100.1:8080 "$dir" viewer4
+    if [ "$scenario" = relay ]; then
+      chromium_relay rd-v1 "$dir"
+      console rd-v1 "$relay_url" "$dir"
     else
-      console rd-v2 http://198.51.101.1:8080 "$dir"
+      chromium rd-v1 http://198.51.100.1:8080 "$dir" chromium
+      if [ "$scenario" = four-viewers ]; then
+        console rd-v1 http://198.51.100.1:8080 "$dir"
+        webrtc rd-v1 http://198.51.100.1:8080 "$dir" viewer3
+        webrtc rd-v1 http://198.51.100.1:8080 "$dir" viewer4
+      else
+        console rd-v2 http://198.51.101.1:8080 "$dir"
+      fi
     fi
     for pid in "${receivers[@]}"; do
       wait "$pid" || true
     done
-    kill "$sender_pid" 2>/dev/null || true
+    kill "$sender_pid" $relay_pid 2>/dev/null || true
     # the links write their summaries (the time their second 0 began) on SIGTERM
     for pid in $(pgrep -f "roadlink.py --ns-a rd-car" || true); do kill "$pid" 2>/dev/null || true; done
     for _ in $(seq 1 50); do
@@ -228,10 +284,10 @@ for scenario in $scenarios; do
       sleep 0.1
     done
     console_link=$dir/link1.jsonl
-    [ "$scenario" = four-viewers ] && console_link=$dir/link0.jsonl
+    [ "$scenario" = four-viewers ] || [ "$scenario" = relay ] && console_link=$dir/link0.jsonl
     row "$scenario" "$name" chromium "$dir/chromium.json" stats.truthSeries "$dir/link0.jsonl"
     row "$scenario" "$name" console "$dir/console.json" truthSeries "$console_link"
-    kill -9 "$sender_pid" 2>/dev/null || true
+    kill -9 "$sender_pid" $relay_pid 2>/dev/null || true
   done
 done
 bench_cleanup

@@ -12,7 +12,7 @@ export CARSIGHT_BENCH_BUILT=1
 log=$(mktemp -d /tmp/carsight-bench-smoke.XXXXXX)
 total=$SECONDS
 for bench in "latency-lab.sh --quick" "streamer-benchmark.sh --quick" "console-benchmark.sh --quick" "soak.sh --quick" \
-    "pi-budget.sh --quick"; do
+    "pi-budget.sh --quick" "road.sh --quick"; do
   name=${bench%% *}
   start=$SECONDS
   if ! bash bench/$bench > "$log/${name%.sh}.log" 2>&1; then

@@ -87,6 +87,8 @@ import math
 import sys
 
 STEP_MS = 10          # age sampling grid
+# a truth below this (capture after display, beyond clock and rounding slack) is a misread timecode
+IMPLAUSIBLE_TRUTH_MS = -50
 SERIES_MS = 200       # one ageSeries point per this much time
 SERIES_CAP_MS = 10000
 THRESHOLDS = (200, 300, 500)
@@ -132,7 +134,15 @@ def load_frames(path, frames_path, notes):
     if not isinstance(series, list):
         notes.append(f"frames: no list at '{frames_path}' in {path}: no frames")
         return []
-    return clean_pairs(series)
+    pairs = clean_pairs(series)
+    # A picture decoded from a broken reference (a lost packet, no keyframe since) shows garbage where the timecode
+    # was; its CRC-8 and sync bits let about one garbage word in 4096 through. A capture time after the picture was
+    # shown is such a misreading: left out, and counted.
+    plausible = [p for p in pairs if p[1] >= IMPLAUSIBLE_TRUTH_MS]
+    if len(plausible) < len(pairs):
+        notes.append(f"frames: {len(pairs) - len(plausible)} timecode(s) read as captured after they were shown "
+                     f"(a misread picture): left out")
+    return plausible
 
 
 def screen(pairs):

@@ -274,3 +274,20 @@ class Cli(TempDir):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MisreadTimecodeTest(unittest.TestCase):
+
+    def test_a_capture_after_display_is_left_out_and_noted(self):
+        import json, os, tempfile
+        frames = [[1000 + 33 * i, 50.0] for i in range(60)]
+        frames[30][1] = -1100.0  # garbage that passed the CRC
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "f.json")
+            with open(path, "w") as f:
+                json.dump({"truthSeries": frames}, f)
+            notes = []
+            pairs = metrics.load_frames(path, "truthSeries", notes)
+        self.assertEqual(len(pairs), 59)
+        self.assertTrue(any("misread" in n for n in notes))
+

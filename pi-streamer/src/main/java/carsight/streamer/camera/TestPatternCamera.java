@@ -67,13 +67,22 @@ public final class TestPatternCamera implements Camera {
 
     List<String> command(int bitrate) {
         long vbv = Math.max(20_000, (long) (bitrate * 3 / settings.fps()));
+        return x264(ffmpeg, settings.width(), settings.height(), settings.fps(), bitrate, vbv, settings.gopFrames());
+    }
+
+    /**
+     * ffmpeg taking raw BGR0 pictures on stdin and writing x264's (zerolatency, Constrained Baseline, SPS/PPS before
+     * every IDR, a keyframe every {@code gop} frames) as FLV on stdout, one tag a picture, flushed at once. The rate
+     * buffer ({@code vbvBits}) bounds how far one picture may exceed the average: a few frames keeps keyframes small.
+     */
+    static List<String> x264(String ffmpeg, int width, int height, double fps, int bitrate, long vbvBits, int gop) {
         return List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin",
-                "-f", "rawvideo", "-pix_fmt", "bgr0", "-s", settings.width() + "x" + settings.height(),
-                "-framerate", String.valueOf(settings.fps()), "-i", "pipe:0",
+                "-f", "rawvideo", "-pix_fmt", "bgr0", "-s", width + "x" + height,
+                "-framerate", String.valueOf(fps), "-i", "pipe:0",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
                 "-pix_fmt", "yuv420p", "-b:v", String.valueOf(bitrate),
-                "-maxrate", String.valueOf(bitrate), "-bufsize", String.valueOf(vbv),
-                "-g", String.valueOf(settings.gopFrames()), "-keyint_min", String.valueOf(settings.gopFrames()),
+                "-maxrate", String.valueOf(bitrate), "-bufsize", String.valueOf(vbvBits),
+                "-g", String.valueOf(gop), "-keyint_min", String.valueOf(gop),
                 "-x264-params", "repeat-headers=1:scenecut=0",
                 "-flush_packets", "1", "-f", "flv", "pipe:1");
     }

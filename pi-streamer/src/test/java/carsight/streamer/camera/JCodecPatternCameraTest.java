@@ -4,6 +4,7 @@ import carsight.protocol.timecode.FrameTimecode;
 import carsight.protocol.timecode.TimecodeWord;
 import carsight.streamer.h264.NalUnit;
 import carsight.streamer.h264.Sps;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+// runs ffmpeg to decode what it made: the second tier (mvn verify)
+@Tag("process")
 class JCodecPatternCameraTest {
 
     @Test

@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -58,13 +57,8 @@ public final class PiLikeRpicamVid {
         long startMillis = Long.parseLong(System.getenv().getOrDefault("CARSIGHT_PILIKE_START_MS", "800"));
         OutputStream records = metadata == null ? null : new FileOutputStream(metadata);
         Thread.sleep(startMillis);
-        Process x264 = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
-                "-f", "rawvideo", "-pix_fmt", "bgr0", "-s", width + "x" + height,
-                "-framerate", String.format(Locale.ROOT, "%s", fps), "-i", "pipe:0",
-                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
-                "-pix_fmt", "yuv420p", "-b:v", String.valueOf(bitrate), "-maxrate", String.valueOf(bitrate),
-                "-bufsize", String.valueOf(bitrate), "-g", String.valueOf(intra), "-keyint_min", String.valueOf(intra),
-                "-x264-params", "repeat-headers=1:scenecut=0", "-flush_packets", "1", "-f", "flv", "pipe:1")
+        // a rate buffer of a whole second: a keyframe may take several P-frames' worth, as on the Pi
+        Process x264 = new ProcessBuilder(TestPatternCamera.x264("ffmpeg", width, height, fps, bitrate, bitrate, intra))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BlockingQueue<Long> drawn = new ArrayBlockingQueue<>(256);
         OutputStream video = out.equals("-") ? System.out : new FileOutputStream(out);

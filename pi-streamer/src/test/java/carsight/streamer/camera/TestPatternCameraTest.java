@@ -3,6 +3,7 @@ package carsight.streamer.camera;
 import carsight.protocol.timecode.FrameTimecode;
 import carsight.protocol.timecode.TimecodeWord;
 import carsight.streamer.h264.NalUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+// runs ffmpeg: the second tier (mvn verify)
+@Tag("process")
 class TestPatternCameraTest {
 
     static boolean ffmpegAvailable() {

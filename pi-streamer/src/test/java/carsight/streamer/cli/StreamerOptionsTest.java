@@ -71,7 +71,7 @@ class StreamerOptionsTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource(delimiter = '|', value = {
-            "--camera webcam|--camera must be auto, rpicam, test-pattern or file:PATH",
+            "--camera webcam|--camera must be auto, rpicam, test-pattern, test-pattern:road or file:PATH",
             "--size big|--size must be WIDTHxHEIGHT",
             "--size 641x480|must be even",
             "--fps -3|--fps must be a positive number",

@@ -54,6 +54,7 @@ class FrameTimecodeTest {
 
     @ParameterizedTest(name = "{0}x{1}")
     @CsvSource({"640, 480", "1280, 720"})
+    @org.junit.jupiter.api.Tag("process") // runs ffmpeg: the second tier (mvn verify)
     void survivesARealH264EncodeAndDecode(int width, int height, @TempDir Path dir) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")), "ffmpeg is not installed (the README's test command installs it)");
         int frames = 30;
