@@ -20,6 +20,12 @@ import java.util.Optional;
  * until polls have covered a little past the hand-over, so a late poll never pairs a frame with its predecessor.
  * How the time between "sent" and "delivered" splits into network, jitter buffer and decode comes from the
  * receiver's statistics ({@link #onReceiverDelays}). Sans-I/O: times in, samples out. Not thread-safe.
+ *
+ * <p>A poll sees only the newest delivery. After an outage libwebrtc delivers the frames it held faster than they
+ * were captured, several between two polls, and the frame handed over may then not be the one the poll recorded
+ * near it but an older one whose delivery no poll saw. So a delivery recorded more than one frame of RTP time after
+ * the one recorded before it is not matched: its frame is not measured rather than given a newer frame's capture
+ * time (which would make the picture on screen look younger than it is). The next delivery one frame on is.
  */
 public final class FrameTiming {
 
@@ -39,6 +45,9 @@ public final class FrameTiming {
     }
 
     private final ClockOffset clock;
+    /** The last steps between consecutive deliveries' RTP timestamps; their median is one frame's worth. */
+    private final long[] steps = new long[15];
+    private int stepCount;
     private final Map<Long, Report> reports = new LinkedHashMap<>(MAX_FRAMES, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Report> eldest) {
@@ -66,6 +75,12 @@ public final class FrameTiming {
      */
     public void onArrival(long rtpTimestamp, long arrivalMicros, long polledAtMicros) {
         Arrival last = arrivals.peekLast();
+        if (last != null && last.rtpTimestamp() != rtpTimestamp) {
+            long step = (rtpTimestamp - last.rtpTimestamp()) & 0xFFFFFFFFL;
+            if (step > 0 && step < 0x8000_0000L) {
+                steps[stepCount++ % steps.length] = step;
+            }
+        }
         if (last == null || last.rtpTimestamp() != rtpTimestamp) {
             arrivals.addLast(new Arrival(rtpTimestamp, arrivalMicros));
             while (arrivals.size() > MAX_FRAMES) {
@@ -92,6 +107,28 @@ public final class FrameTiming {
         }
     }
 
+    /**
+     * Whether deliveries no poll saw may lie just before {@code a}: its RTP timestamp is more than one frame on from
+     * the delivery recorded before it (frames skipped by the sender look the same, and are left unmeasured too).
+     */
+    private boolean afterUnseenDeliveries(Arrival a) {
+        Arrival before = null;
+        for (Arrival x : arrivals) {
+            if (x == a) {
+                break;
+            }
+            before = x;
+        }
+        if (before == null || stepCount < steps.length) {
+            return false;
+        }
+        long[] sorted = steps.clone();
+        java.util.Arrays.sort(sorted);
+        long frameStep = sorted[sorted.length / 2]; // capture times jitter, and skipped frames make a few steps long
+        long rtpStep = (a.rtpTimestamp() - before.rtpTimestamp()) & 0xFFFFFFFFL;
+        return rtpStep < 0x8000_0000L && rtpStep * 2 > frameStep * 3;
+    }
+
     /** The next frame whose latency can now be told, if any. Call until empty. */
     public Optional<FrameLatency> next() {
         while (!shown.isEmpty()) {
@@ -108,7 +145,7 @@ public final class FrameTiming {
                     match = a;
                 }
             }
-            if (match == null) {
+            if (match == null || afterUnseenDeliveries(match)) {
                 continue;
             }
             Report report = reports.get(match.rtpTimestamp());

@@ -48,4 +48,41 @@ class FrameTimingTest {
         timing.onShown(150_000, 151_000); // 50 ms from any delivery
         assertThat(timing.next()).isEmpty();
     }
+
+    @Test
+    void aFrameHandedOverAmidDeliveriesNoPollSawIsNotGivenANewerFramesCaptureTime() {
+        FrameTiming timing = new FrameTiming(clock());
+        long t = 10_000_000;
+        // RTP timestamps follow capture times, which jitter by a few ms (a step of 2700..3300 at 30 fps)
+        long[] rtp = new long[30];
+        for (int i = 0; i < rtp.length; i++) {
+            rtp[i] = 1000 + i * 3000 + (i % 3 == 1 ? 300 : i % 3 == 2 ? -300 : 0);
+            long capture = t + i * 33_333;
+            timing.onReport(rtp[i], capture + 5_000, capture + 5_000 + 2_000); // streamer clock
+        }
+        // frames 0..19 delivered in real time, polled each
+        for (int i = 0; i < 20; i++) {
+            long delivered = t + i * 33_333 + 40_000;
+            timing.onArrival(rtp[i], delivered, delivered + 1_000);
+            timing.onShown(delivered + 300, delivered + 4_000);
+        }
+        // an outage, then frames 20..27 delivered within 8 ms: the poll saw only frame 27; the one shown is frame 24
+        long burst = t + 27 * 33_333 + 400_000;
+        timing.onArrival(rtp[27], burst + 8_000, burst + 9_000);
+        timing.onShown(burst + 5_000, burst + 9_000);
+        timing.onArrival(rtp[27], burst + 8_000, burst + 40_000);
+        int measured = 0;
+        Optional<FrameLatency> f;
+        while ((f = timing.next()).isPresent()) {
+            assertThat(f.get().rtpTimestamp()).as("only the frames delivered in time are measured").isLessThanOrEqualTo(rtp[19]);
+            measured++;
+        }
+        assertThat(measured).as("every frame delivered in real time, jitter and all").isEqualTo(20);
+        // back to real time: frame 28 one frame after 27, measured again
+        long next = burst + 8_000 + 33_333;
+        timing.onArrival(rtp[28], next, next + 1_000);
+        timing.onShown(next + 300, next + 4_000);
+        timing.onArrival(rtp[28], next, next + 30_000);
+        assertThat(timing.next()).map(FrameLatency::rtpTimestamp).contains(rtp[28]);
+    }
 }
