@@ -24,6 +24,7 @@ needs=(
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
   "janus:janus"
   "firefox-esr:firefox-esr"
+  "python3:python3"
 )
 
 # Janus is the latency lab's outside anchor and runs only inside the lab's network namespaces, with the lab's own
